@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PeerServ.Auth.Crypto;
+using PeerServ.Auth.Protocol;
+
+namespace PeerServ.Auth.Server;
+
+public static class PeerServAuthExtensions
+{
+    public const string CorsPolicy = "PeerServAuth";
+
+    /// <summary>Registers the auth services, bound to the "Auth" section and validated at start-up.</summary>
+    public static IServiceCollection AddPeerServAuth(this IServiceCollection services, IConfiguration configuration, Action<PeerServAuthOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddOptions<PeerServAuthOptions>()
+            .Bind(configuration.GetSection(PeerServAuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => IsValidKey(o.ServerPrivateKey), "Auth:ServerPrivateKey must be 64 hex characters of a valid secp256k1 private key.")
+            .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Auth:PublicBaseUrl must be an absolute URL.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<Brc104SessionTable>();
+        services.TryAddSingleton<AuthriteNonces>();
+        services.TryAddSingleton<AuthriteReplayCache>();
+        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .AllowAnyOrigin()
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .WithExposedHeaders(AuthHeaders.All)));
+        return services;
+    }
+
+    /// <summary>CORS (exposing the auth headers to browsers), then authentication and response signing.</summary>
+    public static IApplicationBuilder UsePeerServAuth(this IApplicationBuilder app)
+    {
+        // Resolve once so that a bad key fails the host at start-up, not on the first request.
+        _ = app.ApplicationServices.GetRequiredService<ServerIdentity>();
+        app.UseCors(CorsPolicy);
+        return app.UseMiddleware<PeerServAuthMiddleware>();
+    }
+
+    private static bool IsValidKey(string? hex)
+    {
+        try
+        {
+            return hex is not null && PrivateKey.FromHex(hex) is not null;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

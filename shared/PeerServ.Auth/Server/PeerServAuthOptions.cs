@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PeerServ.Auth.Server;
+
+/// <summary>Configuration section "Auth". Validated at start-up: a host without a valid server key does not start.</summary>
+public sealed class PeerServAuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>The server identity private key, 64 hex characters. Secret: from the environment (Auth__ServerPrivateKey).</summary>
+    [Required(ErrorMessage = "Auth:ServerPrivateKey is required (64 hex characters; set Auth__ServerPrivateKey).")]
+    public string ServerPrivateKey { get; set; } = "";
+
+    /// <summary>A BRC-104 session unused for this long is forgotten; the client re-handshakes after an unsigned 401.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Most BRC-104 sessions one process remembers; the least recently used go first.</summary>
+    [Range(16, 10_000_000)]
+    public int MaxSessions { get; set; } = 100_000;
+
+    /// <summary>Most request nonces remembered for replay detection, over all sessions and both protocols.</summary>
+    [Range(1024, 100_000_000)]
+    public int MaxReplayEntries { get; set; } = 1_000_000;
+
+    /// <summary>How long a BRC-31 request nonce is remembered (BRC-31 has no sessions to scope it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AuthriteReplayWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Largest authenticated request body read for verification; larger gets a 413 before it is buffered.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBodyBytes { get; set; } = (1 << 20) + (64 << 10);
+
+    /// <summary>Longest accepted value of any auth header, in characters.</summary>
+    [Range(256, 65_536)]
+    public int MaxAuthHeaderLength { get; set; } = 4096;
+
+    /// <summary>Public origin clients use (e.g. https://relay.example.com), for BRC-31 GET/HEAD, whose signature covers the full URL.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Path prefixes served without authentication (health, metrics, API docs).</summary>
+    public IList<string> AnonymousPathPrefixes { get; } = ["/health", "/metrics", "/openapi", "/docs"];
+}
