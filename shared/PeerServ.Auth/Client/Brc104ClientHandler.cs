@@ -50,6 +50,7 @@ public sealed class Brc104ClientHandler : DelegatingHandler
         for (var attempt = 0; ; attempt++)
         {
             var session = await _sessions.GetAsync(target, HandshakeAsync);
+            request.RequestUri = target;
             Sign(request, body, session, out var requestId);
             var response = await base.SendAsync(request, cancellationToken);
             var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using PeerServ.Auth.Crypto;
+using PeerServ.Auth.Server;
+
+namespace PeerServ.Auth.Tests;
+
+/// <summary>An in-process server with the auth middleware in front of a few probe endpoints.</summary>
+internal sealed class AuthTestHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AuthTestHost(WebApplication app, FakeTimeProvider time)
+    {
+        _app = app;
+        Time = time;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public Uri BaseAddress { get; } = new("http://relay.test");
+
+    public TestServer Server => _app.GetTestServer();
+
+    public static async Task<AuthTestHost> StartAsync(PrivateKey serverKey, Action<PeerServAuthOptions>? configure = null, FakeTimeProvider? time = null)
+    {
+        time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration["Auth:ServerPrivateKey"] = serverKey.ToHex();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddPeerServAuth(builder.Configuration, o =>
+        {
+            o.MaxRequestBodyBytes = 64 * 1024;
+            configure?.Invoke(o);
+        });
+        var app = builder.Build();
+        app.UsePeerServAuth();
+        app.MapPeerServAuthHandshakes();
+        app.MapPost("/echo", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var identity = context.GetPeerIdentity()!;
+            return Results.Json(new { status = "success", identity = identity.IdentityKey.Hex, protocol = identity.Protocol.ToString(), body });
+        });
+        app.MapGet("/ping", (HttpContext context) =>
+        {
+            context.Response.Headers["x-bsv-custom"] = "abc";
+            return Results.Json(new { status = "success", query = context.Request.QueryString.Value });
+        });
+        app.MapPost("/empty", () => Results.NoContent());
+        app.MapPost("/boom", IResult () => throw new InvalidOperationException("handler failure"));
+        app.MapGet("/health/live", () => Results.Text("ok"));
+        await app.StartAsync();
+        return new AuthTestHost(app, time);
+    }
+
+    public HttpClient Brc104Client(PrivateKey key, HttpMessageHandler? inner = null) =>
+        new(new Client.Brc104ClientHandler(key, inner ?? Server.CreateHandler())) { BaseAddress = BaseAddress };
+
+    public HttpClient AuthriteClient(PrivateKey key, HttpMessageHandler? inner = null, string version = "0.2") =>
+        new(new Client.AuthriteClientHandler(key, inner ?? Server.CreateHandler(), version)) { BaseAddress = BaseAddress };
+
+    public HttpClient RawClient() => new(Server.CreateHandler()) { BaseAddress = BaseAddress };
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    public static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
+
+/// <summary>Sits between the client auth handler and the server: changes requests after signing, records answers.</summary>
+internal sealed class TamperHandler(HttpMessageHandler inner, Func<HttpRequestMessage, Task>? tamper = null) : DelegatingHandler(inner)
+{
+    public List<(string Path, int Status, bool Signed)> Seen { get; } = [];
+
+    public List<HttpRequestMessage> Sent { get; } = [];
+
+    public Func<HttpRequestMessage, Task>? Tamper { get; set; } = tamper;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var isHandshake = request.RequestUri!.AbsolutePath is "/.well-known/auth" or "/authrite/initialRequest";
+        if (!isHandshake && Tamper is not null)
+        {
+            await Tamper(request);
+        }
+
+        Sent.Add(request);
+        var response = await base.SendAsync(request, cancellationToken);
+        Seen.Add((request.RequestUri!.AbsolutePath, (int)response.StatusCode,
+            response.Headers.Contains("x-bsv-auth-signature") || response.Headers.Contains("x-authrite-signature")));
+        return response;
+    }
+}
