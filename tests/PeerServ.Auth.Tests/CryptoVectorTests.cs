@@ -62,6 +62,43 @@ public sealed class CryptoVectorTests
     }
 
     [Fact]
+    public void VerifyHash_AdjustedHashShortcut_AgreesWithExplicitChildKeyVerify()
+    {
+        var signer = new KeyDeriver(PrivateKey.Generate());
+        var verifier = new KeyDeriver(PrivateKey.Generate());
+        for (var i = 0; i < 50; i++)
+        {
+            var invoice = $"2-auth message signature-{i} x";
+            var hash = SHA256.HashData(BitConverter.GetBytes(i));
+            var signature = signer.SignHash(hash, invoice, verifier.IdentityKey);
+            var childKey = verifier.DerivePublicKey(invoice, signer.IdentityKey);
+            var otherHash = SHA256.HashData(hash);
+
+            Assert.True(Ecdsa.VerifyHash(hash, signature, childKey));
+            Assert.True(verifier.VerifyHash(hash, signature, invoice, signer.IdentityKey));
+            Assert.False(verifier.VerifyHash(otherHash, signature, invoice, signer.IdentityKey));
+            Assert.False(verifier.VerifyHash(hash, signature, invoice + "x", signer.IdentityKey));
+            Assert.False(Ecdsa.VerifyHash(otherHash, signature, childKey));
+        }
+    }
+
+    [Fact]
+    public void SharedSecret_ManyDerivationsWithOnePeer_ComputedOnceAndCached()
+    {
+        var deriver = new KeyDeriver(PrivateKey.Generate());
+        var peer = PrivateKey.Generate().PublicKey;
+
+        var first = deriver.SharedSecret(peer);
+        for (var i = 0; i < 10; i++)
+        {
+            deriver.DerivePublicKey($"2-cache test-{i}", peer);
+        }
+
+        Assert.Same(first, deriver.SharedSecret(peer));
+        Assert.Equal(1, deriver.CachedPeerCount);
+    }
+
+    [Fact]
     public void AnyonePublicKey_IsGeneratorPoint()
     {
         var anyone = Vectors.Section("anyone_and_self").First();

@@ -16,12 +16,18 @@ public static class Ecdsa
     public static bool VerifyHash(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> derSignature, PublicKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (derSignature.Length is < 8 or > 72 || hash.Length != 32)
+        return hash.Length == 32 && TryParseDer(derSignature, out var compact) && Secp256k1.Verify(compact, hash, key.Bytes);
+    }
+
+    /// <summary>Strict DER to 64-byte compact (r ‖ s), normalised to low S: the TS verifier accepts any valid (r, s), libsecp256k1 only low S.</summary>
+    internal static bool TryParseDer(ReadOnlySpan<byte> derSignature, out byte[] compact)
+    {
+        compact = [];
+        if (derSignature.Length is < 8 or > 72)
         {
             return false;
         }
 
-        byte[] compact;
         try
         {
             compact = Secp256k1.SignatureFromDer(derSignature);
@@ -31,8 +37,11 @@ public static class Ecdsa
             return false;
         }
 
-        // libsecp256k1 rejects high-S; the TS verifier accepts any valid (r, s), so normalise first.
-        var normalised = Secp256k1.IsNormalizedSignature(compact) ? compact : Secp256k1.NormalizeSignature(compact);
-        return Secp256k1.Verify(normalised, hash, key.Bytes);
+        if (!Secp256k1.IsNormalizedSignature(compact))
+        {
+            compact = Secp256k1.NormalizeSignature(compact);
+        }
+
+        return true;
     }
 }

@@ -61,6 +61,18 @@ internal sealed class Brc104Exchange : AuthExchange
 
     public override void Verify(HttpContext context, ReadOnlySpan<byte> body)
     {
+        VerifySignature(context, body);
+        if (!_sessions.TryUseNonce(_session, _nonceBytes))
+        {
+            throw new AuthRejection(401, "ERR_NONCE_REPLAYED", "This request nonce was already used in this session.");
+        }
+
+        Identity = new PeerIdentity(_session.Peer, AuthProtocol.Brc104);
+    }
+
+    /// <summary>Identity binding and the signature over the raw request; no state changes.</summary>
+    internal void VerifySignature(HttpContext context, ReadOnlySpan<byte> body)
+    {
         // The identity is the session's key; a header naming anyone else is refused, never believed.
         if (!PublicKey.TryParse(_claimedIdentity, out var claimed) || !claimed.Equals(_session.Peer))
         {
@@ -80,13 +92,6 @@ internal sealed class Brc104Exchange : AuthExchange
         {
             throw new AuthRejection(401, "ERR_AUTH_FAILED", "The request signature is not valid.");
         }
-
-        if (!_sessions.TryUseNonce(_session, _nonceBytes))
-        {
-            throw new AuthRejection(401, "ERR_NONCE_REPLAYED", "This request nonce was already used in this session.");
-        }
-
-        Identity = new PeerIdentity(_session.Peer, AuthProtocol.Brc104);
     }
 
     public override void Sign(HttpResponse response, ReadOnlySpan<byte> body)

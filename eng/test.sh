@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The repo's test command: installs what the tests need, builds once, runs every test project,
+# and ends with the line "N passed, N failed". Works from a fresh clone (needs the .NET 10 SDK, node 20, npm).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+echo "== installing the real npm clients (tests/interop, pinned by package-lock.json)"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== building (Release, once)"
+dotnet build PeerServ.Services.sln -c Release -nologo -clp:ErrorsOnly
+
+echo "== testing"
+log=$(mktemp)
+status=0
+dotnet test PeerServ.Services.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # dotnet test failed without reporting a failed test (build or host crash): count it as a failure.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
