@@ -35,22 +35,26 @@ public sealed class Brc104ClientHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var target = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (request.Content is not null)
-        {
-            var copy = new ByteArrayContent(body);
-            foreach (var header in request.Content.Headers)
-            {
-                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-
-            request.Content = copy;
-        }
+        var originalContent = request.Content;
+        var body = originalContent is null ? [] : await originalContent.ReadAsByteArrayAsync(cancellationToken);
+        var contentHeaders = originalContent?.Headers.ToList() ?? [];
 
         for (var attempt = 0; ; attempt++)
         {
             var session = await _sessions.GetAsync(target, HandshakeAsync);
+            // Every attempt sends exactly what the caller gave, whatever an inner handler did to the last one.
             request.RequestUri = target;
+            if (originalContent is not null)
+            {
+                var copy = new ByteArrayContent(body);
+                foreach (var header in contentHeaders)
+                {
+                    copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                request.Content = copy;
+            }
+
             Sign(request, body, session, out var requestId);
             var response = await base.SendAsync(request, cancellationToken);
             var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
