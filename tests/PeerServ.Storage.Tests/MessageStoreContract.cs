@@ -1,0 +1,178 @@
+namespace PeerServ.Storage.Tests;
+
+/// <summary>What every <see cref="IMessageStore"/> must do; each backend's test class derives from this.</summary>
+public abstract class MessageStoreContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    protected abstract IMessageStore Store { get; }
+
+    [Fact]
+    public async Task Insert_ThenList_BodyAndFieldsExactlyAsStored()
+    {
+        const string body = "héllo 🌍 𝄞 {\"json\":[1,2]} \t\n\u0001 end";
+        var result = await Store.InsertAsync(Message("alice", "inbox", body, T0, ("bob", "m1")), None);
+
+        var page = await Store.ListAsync("bob", "inbox", 0, 10, T0, None);
+
+        Assert.Equal(InsertOutcome.Stored, result.Outcome);
+        var message = Assert.Single(page.Messages);
+        Assert.Equal(("bob", "m1", "inbox", "alice", body, T0), (message.Recipient, message.MessageId, message.MessageBox, message.Sender, message.Body, message.CreatedAt));
+        Assert.False(page.HasMore);
+    }
+
+    [Fact]
+    public async Task Insert_SameIdSameContentAgain_IdempotentAndStoredOnce()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "x", T0, ("bob", "m1")), None);
+
+        var again = await Store.InsertAsync(Message("alice", "inbox", "x", T0.AddSeconds(5), ("bob", "m1")), None);
+
+        Assert.Equal(InsertOutcome.Stored, again.Outcome);
+        Assert.Single((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+    }
+
+    [Theory]
+    [InlineData("mallory", "inbox", "x")]
+    [InlineData("alice", "other", "x")]
+    [InlineData("alice", "inbox", "y")]
+    public async Task Insert_SameIdDifferentContent_ConflictAndOriginalKept(string sender, string box, string body)
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "x", T0, ("bob", "m1")), None);
+
+        var conflict = await Store.InsertAsync(Message(sender, box, body, T0, ("bob", "m1")), None);
+
+        Assert.Equal(InsertOutcome.Conflict, conflict.Outcome);
+        Assert.Equal(new Delivery("bob", "m1"), conflict.Conflicting);
+        var kept = Assert.Single((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Equal(("alice", "x"), (kept.Sender, kept.Body));
+    }
+
+    [Fact]
+    public async Task Insert_MultiRecipientWithOneConflict_NothingStored()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "old", T0, ("carol", "m2")), None);
+
+        var result = await Store.InsertAsync(Message("alice", "inbox", "new", T0, ("bob", "m1"), ("carol", "m2"), ("dave", "m3")), None);
+
+        Assert.Equal(InsertOutcome.Conflict, result.Outcome);
+        Assert.Empty((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Empty((await Store.ListAsync("dave", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Equal("old", Assert.Single((await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages).Body);
+    }
+
+    [Fact]
+    public async Task Insert_SameIdForTwoRecipients_BothStored()
+    {
+        var result = await Store.InsertAsync(Message("alice", "inbox", "x", T0, ("bob", "same"), ("carol", "same")), None);
+
+        Assert.Equal(InsertOutcome.Stored, result.Outcome);
+        Assert.Single((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Single((await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages);
+    }
+
+    [Fact]
+    public async Task List_OnlyThatRecipientsMessagesInThatBox()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "a")), None);
+        await Store.InsertAsync(Message("alice", "other", "2", T0, ("bob", "b")), None);
+        await Store.InsertAsync(Message("alice", "inbox", "3", T0, ("carol", "c")), None);
+
+        Assert.Equal(["a"], (await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages.Select(m => m.MessageId));
+        Assert.Empty((await Store.ListAsync("alice", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Empty((await Store.ListAsync("bob", "unknown", 0, 10, T0, None)).Messages);
+    }
+
+    [Fact]
+    public async Task List_ArrivalOrderByCreatedTimeThenSequence()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "later", T0.AddSeconds(2), ("bob", "z-late")), None);
+        await Store.InsertAsync(Message("alice", "inbox", "first", T0, ("bob", "y-first")), None);
+        await Store.InsertAsync(Message("alice", "inbox", "second", T0, ("bob", "a-second")), None);
+
+        var page = await Store.ListAsync("bob", "inbox", 0, 10, T0, None);
+
+        Assert.Equal(["y-first", "a-second", "z-late"], page.Messages.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task List_Pages_OffsetLimitAndHasMore()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.InsertAsync(Message("alice", "inbox", $"{i}", T0.AddMilliseconds(i), ("bob", $"m{i}")), None);
+        }
+
+        var first = await Store.ListAsync("bob", "inbox", 0, 2, T0, None);
+        var last = await Store.ListAsync("bob", "inbox", 4, 2, T0, None);
+        var exact = await Store.ListAsync("bob", "inbox", 3, 2, T0, None);
+        var past = await Store.ListAsync("bob", "inbox", 9, 2, T0, None);
+
+        Assert.Equal(["m0", "m1"], first.Messages.Select(m => m.MessageId));
+        Assert.True(first.HasMore);
+        Assert.Equal(["m4"], last.Messages.Select(m => m.MessageId));
+        Assert.False(last.HasMore);
+        Assert.Equal(["m3", "m4"], exact.Messages.Select(m => m.MessageId));
+        Assert.False(exact.HasMore);
+        Assert.Empty(past.Messages);
+        Assert.False(past.HasMore);
+    }
+
+    [Fact]
+    public async Task Acknowledge_DeletesOnlyCallersMessagesInAnyBox()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "a")), None);
+        await Store.InsertAsync(Message("alice", "other", "2", T0, ("bob", "b")), None);
+        await Store.InsertAsync(Message("alice", "inbox", "3", T0, ("carol", "c")), None);
+
+        var stranger = await Store.AcknowledgeAsync("carol", ["a", "b"], None);
+        var deleted = await Store.AcknowledgeAsync("bob", ["a", "b", "c", "missing"], None);
+
+        Assert.Empty(stranger);
+        Assert.Equal(["a", "b"], deleted.Order());
+        Assert.Empty((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Single((await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages);
+        Assert.Empty(await Store.AcknowledgeAsync("bob", ["a"], None));
+    }
+
+    [Fact]
+    public async Task Expiry_ExpiredNeverListedAndSweptInBatches()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "old1", T0, ("bob", "o1"), ("bob", "o2")) with { ExpiresAt = T0.AddHours(1) }, None);
+        await Store.InsertAsync(Message("alice", "inbox", "new", T0, ("bob", "n")) with { ExpiresAt = T0.AddDays(30) }, None);
+        var later = T0.AddHours(2);
+
+        var visible = await Store.ListAsync("bob", "inbox", 0, 10, later, None);
+        var firstSweep = await Store.DeleteExpiredAsync(later, 1, None);
+        var secondSweep = await Store.DeleteExpiredAsync(later, 10, None);
+
+        Assert.Equal(["n"], visible.Messages.Select(m => m.MessageId));
+        Assert.Equal((1, 1), (firstSweep, secondSweep));
+        Assert.Equal(["n"], (await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task Insert_ConcurrentSendersIntoNewBox_NothingLost()
+    {
+        var senders = Enumerable.Range(0, 8).Select(s => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var result = await Store.InsertAsync(Message($"s{s}", "burst", $"{s}/{i}", T0, ("bob", $"{s}-{i}")), None);
+                Assert.Equal(InsertOutcome.Stored, result.Outcome);
+            }
+        }));
+
+        await Task.WhenAll(senders);
+        var page = await Store.ListAsync("bob", "burst", 0, 1000, T0, None);
+
+        Assert.Equal(200, page.Messages.Select(m => m.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Ping_AvailableStore_Completes() => await Store.PingAsync(None);
+
+    private static NewMessage Message(string sender, string box, string body, DateTimeOffset createdAt, params (string Recipient, string Id)[] to) =>
+        new(sender, box, body, [.. to.Select(t => new Delivery(t.Recipient, t.Id))], createdAt, createdAt.AddDays(30));
+}
