@@ -9,6 +9,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== installing the real npm clients (tests/interop, pinned by package-lock.json)"
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 
+echo "== starting RabbitMQ and the MongoDB-wire test server on loopback"
+state=$(mktemp -d /tmp/peerserv-test.XXXXXX)
+trap 'eng/services.sh stop "$state" || true' EXIT
+eval "$(eng/services.sh start "$state")"
+export PEERSERV_TEST_MONGO PEERSERV_TEST_RABBITMQ
+
 echo "== building (Release, once)"
 dotnet build PeerServ.Services.sln -c Release -nologo -clp:ErrorsOnly
 

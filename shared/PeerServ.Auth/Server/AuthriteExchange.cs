@@ -13,7 +13,7 @@ internal sealed class AuthriteExchange : AuthExchange
 
     private readonly ServerIdentity _server;
     private readonly AuthriteNonces _nonces;
-    private readonly AuthriteReplayCache _replay;
+    private readonly NonceReplayCache _replay;
     private readonly PeerServAuthOptions _options;
     private readonly string _version;
     private readonly PublicKey _client;
@@ -22,7 +22,7 @@ internal sealed class AuthriteExchange : AuthExchange
     private readonly string _initialNonce;
     private readonly byte[] _signature;
 
-    private AuthriteExchange(ServerIdentity server, AuthriteNonces nonces, AuthriteReplayCache replay, PeerServAuthOptions options,
+    private AuthriteExchange(ServerIdentity server, AuthriteNonces nonces, NonceReplayCache replay, PeerServAuthOptions options,
         string version, PublicKey client, string nonce, string yourNonce, string initialNonce, byte[] signature)
     {
         _server = server;
@@ -41,7 +41,7 @@ internal sealed class AuthriteExchange : AuthExchange
 
     public static string Invoice(string nonce, string otherNonce) => $"2-{SignatureProtocol}-{nonce} {otherNonce}";
 
-    public static AuthriteExchange Prepare(HttpContext context, ServerIdentity server, AuthriteNonces nonces, AuthriteReplayCache replay, PeerServAuthOptions options)
+    public static AuthriteExchange Prepare(HttpContext context, ServerIdentity server, AuthriteNonces nonces, NonceReplayCache replay, PeerServAuthOptions options)
     {
         var headers = context.Request.Headers;
         var max = options.MaxAuthHeaderLength;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 
 namespace PeerServ.Auth.Server;
 
@@ -38,50 +37,5 @@ public sealed class AuthriteNonces(ServerIdentity identity)
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(identity.AuthriteNonceKey, nonce[..16], mac);
         return CryptographicOperations.FixedTimeEquals(mac[..16], nonce[16..]);
-    }
-}
-
-/// <summary>
-/// Remembers (identity, request nonce) pairs of BRC-31 requests for a window, in two generations that rotate,
-/// bounded in count; a pair seen again inside the window is a replay.
-/// </summary>
-public sealed class AuthriteReplayCache
-{
-    private readonly PeerServAuthOptions _options;
-    private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
-    private HashSet<UInt128> _current = [];
-    private HashSet<UInt128> _previous = [];
-    private long _rotatedAt;
-
-    public AuthriteReplayCache(IOptions<PeerServAuthOptions> options, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
-        _time = time;
-        _rotatedAt = time.GetTimestamp();
-    }
-
-    public bool TryUse(ReadOnlySpan<byte> identityKey, string requestNonce)
-    {
-        ArgumentNullException.ThrowIfNull(requestNonce);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(identityKey);
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(requestNonce));
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
-
-        lock (_lock)
-        {
-            var half = _options.AuthriteReplayWindow / 2;
-            if (_time.GetElapsedTime(_rotatedAt) > half || _current.Count >= _options.MaxReplayEntries / 2)
-            {
-                (_previous, _current) = (_current, []);
-                _rotatedAt = _time.GetTimestamp();
-            }
-
-            return !_previous.Contains(key) && _current.Add(key);
-        }
     }
 }

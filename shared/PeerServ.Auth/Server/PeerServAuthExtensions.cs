@@ -31,7 +31,6 @@ public static class PeerServAuthExtensions
         services.TryAddSingleton<ServerIdentity>();
         services.TryAddSingleton<Brc104SessionTable>();
         services.TryAddSingleton<AuthriteNonces>();
-        services.TryAddSingleton<AuthriteReplayCache>();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .AllowAnyHeader()

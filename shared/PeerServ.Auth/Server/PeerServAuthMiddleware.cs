@@ -16,12 +16,13 @@ internal sealed partial class PeerServAuthMiddleware(
     ServerIdentity server,
     Brc104SessionTable sessions,
     AuthriteNonces nonces,
-    AuthriteReplayCache replay,
+    TimeProvider time,
     IOptions<PeerServAuthOptions> options,
     ILogger<PeerServAuthMiddleware> logger)
 {
     private static readonly byte[] SuccessBody = """{"status":"success"}"""u8.ToArray();
     private readonly PeerServAuthOptions _options = options.Value;
+    private readonly NonceReplayCache _authriteReplay = new(options.Value.AuthriteReplayWindow, options.Value.MaxReplayEntries, time);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -39,7 +40,7 @@ internal sealed partial class PeerServAuthMiddleware(
         try
         {
             exchange = hasBrc104 ? Brc104Exchange.Prepare(context, server, sessions, _options.MaxAuthHeaderLength)
-                : hasAuthrite ? AuthriteExchange.Prepare(context, server, nonces, replay, _options)
+                : hasAuthrite ? AuthriteExchange.Prepare(context, server, nonces, _authriteReplay, _options)
                 : throw new AuthRejection(401, "UNAUTHORIZED", "Mutual authentication is required (BRC-104 at /.well-known/auth or BRC-31 at /authrite/initialRequest).");
         }
         catch (AuthRejection rejection)
