@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Server;
@@ -18,7 +19,7 @@ public static partial class GatewayIdentityExtensions
             .Bind(configuration.GetSection(GatewayTrustOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new GatewayAssertion(sp.GetRequiredService<IOptions<GatewayTrustOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return services;
     }

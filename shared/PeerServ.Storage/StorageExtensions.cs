@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Driver;
 using PeerServ.Storage.Mongo;
@@ -10,6 +11,19 @@ namespace PeerServ.Storage;
 public static class StorageExtensions
 {
     public const string ReadyTag = "ready";
+
+    /// <summary>The "Relay" limits, validated at start-up, and the clock the endpoints use.</summary>
+    public static IServiceCollection AddRelayOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RelayOptions>()
+            .Bind(configuration.GetSection(RelayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ListDefaultLimit <= o.ListMaxLimit, "Relay:ListDefaultLimit must not exceed Relay:ListMaxLimit.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
 
     /// <summary>
     /// MongoDB from "Storage:MongoConnectionString" (required) and "Storage:MongoDatabase" (default "peerserv").

@@ -1,0 +1,91 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using PeerServ.Ack.Features;
+using PeerServ.Auth.Server;
+using PeerServ.Contracts;
+using PeerServ.ServiceDefaults;
+using PeerServ.Storage;
+
+namespace PeerServ.Ack.Apis;
+
+public static partial class AcknowledgeMessageApi
+{
+    public static IEndpointRouteBuilder MapAcknowledgeMessageApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/acknowledgeMessage", AcknowledgeAsync).WithName("AcknowledgeMessage");
+        return endpoints;
+    }
+
+    /// <summary>Deletes the caller's messages with these ids (any box, never anyone else's), then announces MessagesAcknowledged.</summary>
+    private static async Task<IResult> AcknowledgeAsync(
+        HttpContext context,
+        IMessageStore store,
+        IPublishEndpoint publisher,
+        IOptions<RelayOptions> relayOptions,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        if (context.GetPeerIdentity() is not { } caller)
+        {
+            return ApiResults.Error(StatusCodes.Status401Unauthorized, "ERR_AUTH_REQUIRED", "Authentication required");
+        }
+
+        var (document, readError) = await JsonRequest.ReadObjectAsync(context, 1 << 20, "ERR_REQUEST_TOO_LARGE");
+        if (document is null)
+        {
+            return readError!;
+        }
+
+        IReadOnlyList<string>? ids;
+        using (document)
+        {
+            (ids, var error) = AcknowledgeRequest.Parse(document.RootElement, relayOptions.Value);
+            if (ids is null)
+            {
+                return error!;
+            }
+        }
+
+        var logger = loggers.CreateLogger(nameof(AcknowledgeMessageApi));
+        IReadOnlyList<string> deleted;
+        try
+        {
+            deleted = await store.AcknowledgeAsync(caller.IdentityKey.Hex, ids, context.RequestAborted);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(logger, ex.Message);
+            return ApiResults.Unavailable(context, "The message store is unavailable; nothing was acknowledged. Retry the request.");
+        }
+
+        if (deleted.Count == 0)
+        {
+            return ApiResults.BadRequest("ERR_INVALID_ACKNOWLEDGMENT", "Message not found!");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await publisher.Publish(new MessagesAcknowledged(caller.IdentityKey.Hex, deleted, time.GetUtcNow()), timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, ex, deleted.Count);
+        }
+
+        return TypedResults.Json(new AcknowledgeResponse(deleted.Count), ApiResults.Json);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable for an acknowledgement: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} acknowledged message(s) but could not publish MessagesAcknowledged")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count);
+}
+
+internal sealed record AcknowledgeResponse(int Acknowledged)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Status { get; } = "success";
+}

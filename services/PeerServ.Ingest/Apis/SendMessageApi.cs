@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using PeerServ.Auth.Server;
+using PeerServ.Contracts;
+using PeerServ.Ingest.Features;
+using PeerServ.ServiceDefaults;
+using PeerServ.Storage;
+
+namespace PeerServ.Ingest.Apis;
+
+public static partial class SendMessageApi
+{
+    public static IEndpointRouteBuilder MapSendMessageApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/sendMessage", SendAsync).WithName("SendMessage");
+        return endpoints;
+    }
+
+    /// <summary>Validates, stores durably (all recipients or none), then announces MessageSent; 200 only after the write.</summary>
+    private static async Task<IResult> SendAsync(
+        HttpContext context,
+        IMessageStore store,
+        IPublishEndpoint publisher,
+        IOptions<RelayOptions> relayOptions,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        if (context.GetPeerIdentity() is not { } caller)
+        {
+            return ApiResults.Error(StatusCodes.Status401Unauthorized, "ERR_AUTH_REQUIRED", "Authentication required");
+        }
+
+        var options = relayOptions.Value;
+        var (document, readError) = await JsonRequest.ReadObjectAsync(context, options.MaxRequestBytes, "ERR_MESSAGE_BODY_TOO_LARGE");
+        if (document is null)
+        {
+            return readError!;
+        }
+
+        using (document)
+        {
+            var (request, error) = SendMessageRequest.Parse(document.RootElement, options);
+            if (request is null)
+            {
+                return error!;
+            }
+
+            var ids = request.MessageIds ?? [.. request.Recipients.Select(_ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))];
+            var deliveries = request.Recipients.Zip(ids, (recipient, id) => new Delivery(recipient, id)).ToList();
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+            var message = new NewMessage(caller.IdentityKey.Hex, request.MessageBox, request.Body, deliveries, now, now + options.Retention);
+            InsertResult result;
+            try
+            {
+                result = await store.InsertAsync(message, context.RequestAborted);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                LogStoreUnavailable(loggers.CreateLogger(nameof(SendMessageApi)), ex.Message);
+                return ApiResults.Unavailable(context, "The message store is unavailable; nothing was stored. Retry the same request.");
+            }
+
+            if (result.Outcome == InsertOutcome.Conflict)
+            {
+                return ApiResults.BadRequest("ERR_DUPLICATE_MESSAGE",
+                    $"A different message with id '{result.Conflicting!.MessageId}' was already sent to {result.Conflicting.Recipient}; nothing was stored.");
+            }
+
+            await AnnounceAsync(publisher, message, loggers, context.RequestAborted);
+            return TypedResults.Json(new SendMessageResponse(
+                $"Your message has been sent to {deliveries.Count} recipient(s).",
+                deliveries.Count == 1 ? deliveries[0].MessageId : ids,
+                [.. deliveries.Select(d => new SendResult(d.Recipient, d.MessageId))]), ApiResults.Json);
+        }
+    }
+
+    /// <summary>The store is the source of truth: a broker that is down delays the event, it never fails the send.</summary>
+    private static async Task AnnounceAsync(IPublishEndpoint publisher, NewMessage message, ILoggerFactory loggers, CancellationToken aborted)
+    {
+        var events = message.Deliveries.Select(d => new MessageSent(d.Recipient, message.MessageBox, d.MessageId, message.Sender, message.CreatedAt,
+            System.Text.Encoding.UTF8.GetByteCount(message.Body)));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await publisher.PublishBatch(events, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(loggers.CreateLogger(nameof(SendMessageApi)), ex, message.Deliveries.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable for a send: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored a send to {Count} recipient(s) but could not publish MessageSent")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count);
+}
+
+internal sealed record SendMessageResponse(string Message, object MessageId, IReadOnlyList<SendResult> Results)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Status { get; } = "success";
+}
+
+internal sealed record SendResult(string Recipient, string MessageId);

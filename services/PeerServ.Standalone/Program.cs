@@ -1,0 +1,23 @@
+using PeerServ.Ack.Apis;
+using PeerServ.Auth.Server;
+using PeerServ.Ingest.Apis;
+using PeerServ.MailboxQuery.Apis;
+using PeerServ.ServiceDefaults;
+using PeerServ.Standalone;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddStandalone();
+
+var app = builder.Build();
+app.UsePeerServAuth();
+app.MapPeerServAuthHandshakes();
+app.MapSendMessageApi();
+app.MapListMessagesApi();
+app.MapAcknowledgeMessageApi();
+app.MapDefaultEndpoints();
+app.LogStartup();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

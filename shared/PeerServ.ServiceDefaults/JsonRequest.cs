@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace PeerServ.ServiceDefaults;
+
+/// <summary>Reads a JSON object request body within a byte limit: 413 above it (before buffering when the length is known), 400 for bad JSON.</summary>
+public static class JsonRequest
+{
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadObjectAsync(HttpContext context, long maxBytes, string tooLargeCode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes, tooLargeCode));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return (null, TooLarge(maxBytes, tooLargeCode));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return (document, null);
+            }
+
+            document.Dispose();
+            return (null, ApiResults.BadRequest("ERR_INVALID_JSON", "The request body must be a JSON object."));
+        }
+        catch (JsonException)
+        {
+            return (null, ApiResults.BadRequest("ERR_INVALID_JSON", "The request body is not valid JSON."));
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ApiError> TooLarge(long maxBytes, string code) =>
+        ApiResults.Error(StatusCodes.Status413PayloadTooLarge, code, $"The request is larger than the limit of {maxBytes} bytes.");
+}
