@@ -18,6 +18,3 @@ app.MapAcknowledgeMessageApi();
 app.MapDefaultEndpoints();
 app.LogStartup();
 app.Run();
-
-/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
-public partial class Program;

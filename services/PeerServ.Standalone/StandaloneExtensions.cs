@@ -9,6 +9,14 @@ using PeerServ.Storage;
 
 namespace PeerServ.Standalone;
 
+/// <summary>Names this assembly for WebApplicationFactory (every service assembly has a public Program).</summary>
+public sealed class StandaloneHost
+{
+    private StandaloneHost()
+    {
+    }
+}
+
 internal static partial class StandaloneExtensions
 {
     public const string DefaultUrl = "http://localhost:8080";

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace PeerServ.Standalone.Tests;
+
+/// <summary>The standalone host in process (TestServer), on its own temporary data directory.</summary>
+public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
+{
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("peerserv-standalone-").FullName;
+
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Standalone:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Small limits, to test them without megabytes of traffic.</summary>
+public sealed class SmallLimitsFactory : StandaloneFactory
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Relay:MaxMessageBytes", "1024"),
+        new("Relay:Retention", "00:00:01"),
+    ];
+}

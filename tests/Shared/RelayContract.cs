@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using PeerServ.Auth.Crypto;
+
+namespace PeerServ.Tests.Relay;
+
+/// <summary>
+/// The relay's wire semantics (design §3), run against every way of hosting it: each test talks to a live relay
+/// through real authenticated clients and checks what came back, value by value.
+/// </summary>
+public abstract class RelayContract
+{
+    /// <summary>A client with a new identity.</summary>
+    protected abstract RelayClient NewClient(bool authrite = false);
+
+    private static string Box() => "box-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task SendListAck_RoundTrip_BodyExactAndBoxEmptyAfter()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+        const string body = "héllo 🌍 𝄞 {\"nested\":\"json\"}  \t\n\r tail \u0001\u007f";
+
+        var (sendStatus, sent) = await alice.SendAsync(bob.Identity, box, body, "id-1");
+        var listed = await bob.ListAsync(box);
+        var (ackStatus, acked) = await bob.AckAsync("id-1");
+        var after = await bob.ListAsync(box);
+
+        Assert.Equal(HttpStatusCode.OK, sendStatus);
+        Assert.Equal(("success", "id-1"), (sent.Str("status"), sent.Str("messageId")));
+        Assert.Equal("Your message has been sent to 1 recipient(s).", sent.Str("message"));
+        var message = Assert.Single(listed);
+        Assert.Equal((body, alice.Identity, "id-1"), (message.Str("body"), message.Str("sender"), message.Str("messageId")));
+        Assert.Equal(message.Str("createdAt"), message.Str("created_at"));
+        Assert.Equal(message.Str("updatedAt"), message.Str("updated_at"));
+        Assert.True(DateTimeOffset.Parse(message.Str("createdAt"), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.Equal((HttpStatusCode.OK, 1), (ackStatus, acked.GetProperty("acknowledged").GetInt32()));
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task Send_LargeBody_StoredByteForByte()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+        var body = string.Concat(Enumerable.Repeat("0123456789abcdef😀", 16 * 1024 / 20));
+
+        var (status, _) = await alice.SendAsync(bob.Identity, box, body, "big");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(body, Assert.Single(await bob.ListAsync(box)).Str("body"));
+    }
+
+    [Fact]
+    public async Task Send_WithoutMessageId_ServerAssignsAndReturnsIt()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+
+        var (status, sent) = await alice.SendAsync(bob.Identity, box, "no id");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(sent.Str("messageId"), Assert.Single(await bob.ListAsync(box)).Str("messageId"));
+    }
+
+    [Fact]
+    public async Task Send_ObjectBody_StoredAsItsJsonText()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+
+        var (status, _) = await alice.PostAsync("/sendMessage", "{\"message\":{\"recipient\":\"" + bob.Identity + "\",\"messageBox\":\"" + box + "\",\"messageId\":\"o\",\"body\":{\"a\":[1,2],\"b\":\"c\"}}}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("""{"a":[1,2],"b":"c"}""", Assert.Single(await bob.ListAsync(box)).Str("body"));
+    }
+
+    [Fact]
+    public async Task Send_ToSeveralRecipients_EachGetsItsOwnId()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        using var carol = NewClient();
+        var box = Box();
+
+        var (status, sent) = await alice.PostAsync("/sendMessage", new { message = new { recipients = new[] { bob.Identity, carol.Identity.ToUpperInvariant() }, messageBox = box, messageId = new[] { "b1", "c1" }, body = "hi all" } });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Your message has been sent to 2 recipient(s).", sent.Str("message"));
+        Assert.Equal([(bob.Identity, "b1"), (carol.Identity, "c1")], sent.GetProperty("results").EnumerateArray().Select(r => (r.Str("recipient"), r.Str("messageId"))));
+        Assert.Equal("b1", Assert.Single(await bob.ListAsync(box)).Str("messageId"));
+        Assert.Equal("c1", Assert.Single(await carol.ListAsync(box)).Str("messageId"));
+    }
+
+    [Fact]
+    public async Task Send_MultiRecipientWithOneTakenId_NothingStoredForAnyone()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        using var carol = NewClient();
+        var box = Box();
+        await alice.SendAsync(carol.Identity, box, "first", "taken");
+
+        var (status, error) = await alice.PostAsync("/sendMessage", new { message = new { recipients = new[] { bob.Identity, carol.Identity }, messageBox = box, messageId = new[] { "free", "taken" }, body = "second" } });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_DUPLICATE_MESSAGE"), (status, error.Code()));
+        Assert.Empty(await bob.ListAsync(box));
+        Assert.Equal("first", Assert.Single(await carol.ListAsync(box)).Str("body"));
+    }
+
+    [Fact]
+    public async Task Send_SameIdAgain_IdenticalIsIdempotentDifferentIsRejected()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+
+        var first = await alice.SendAsync(bob.Identity, box, "same", "dup");
+        var retry = await alice.SendAsync(bob.Identity, box, "same", "dup");
+        var changed = await alice.SendAsync(bob.Identity, box, "changed", "dup");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_DUPLICATE_MESSAGE"), (changed.Status, changed.Json.Code()));
+        Assert.Equal("same", Assert.Single(await bob.ListAsync(box)).Str("body"));
+    }
+
+    [Fact]
+    public async Task Isolation_OthersSeeNothingAndCannotAcknowledge()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        using var mallory = NewClient();
+        var box = Box();
+        await alice.SendAsync(bob.Identity, box, "private", "secret-1");
+
+        var malloryList = await mallory.ListAsync(box);
+        var senderList = await alice.ListAsync(box);
+        var otherBox = await bob.ListAsync(box + "-other");
+        var (ackStatus, ackError) = await mallory.AckAsync("secret-1");
+
+        Assert.Empty(malloryList);
+        Assert.Empty(senderList);
+        Assert.Empty(otherBox);
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_INVALID_ACKNOWLEDGMENT"), (ackStatus, ackError.Code()));
+        Assert.Single(await bob.ListAsync(box));
+    }
+
+    [Fact]
+    public async Task Acknowledge_NumbersAndPartialSets_DeleteWhatExists()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+        await alice.SendAsync(bob.Identity, box, "n", "42");
+        await alice.SendAsync(bob.Identity, box, "m", "other");
+
+        var (numberStatus, numberAck) = await bob.PostAsync("/acknowledgeMessage", """{"messageIds":[42]}""");
+        var (partialStatus, partialAck) = await bob.AckAsync("other", "missing");
+        var (againStatus, againAck) = await bob.AckAsync("other");
+
+        Assert.Equal((HttpStatusCode.OK, 1), (numberStatus, numberAck.GetProperty("acknowledged").GetInt32()));
+        Assert.Equal((HttpStatusCode.OK, 1), (partialStatus, partialAck.GetProperty("acknowledged").GetInt32()));
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_INVALID_ACKNOWLEDGMENT"), (againStatus, againAck.Code()));
+    }
+
+    [Fact]
+    public async Task List_InSendOrderWithPagination()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+        for (var i = 0; i < 12; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(bob.Identity, box, $"m{i}", $"id-{i:D2}-{100 - i}")).Status);
+        }
+
+        var all = await bob.ListAsync(box);
+        var (_, first) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5 });
+        var (_, second) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5, skip = 5 });
+        var (_, last) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5, offset = 10 });
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"m{i}"), all.Select(m => m.Str("body")));
+        Assert.Equal(["m0", "m1", "m2", "m3", "m4"], first.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.Equal((true, 5), (first.GetProperty("hasMore").GetBoolean(), first.GetProperty("nextOffset").GetInt32()));
+        Assert.Equal(["m5", "m6", "m7", "m8", "m9"], second.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.Equal(["m10", "m11"], last.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.False(last.GetProperty("hasMore").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ConcurrentSenders_IntoNewBox_NothingLost()
+    {
+        using var bob = NewClient();
+        var box = Box();
+        var senders = Enumerable.Range(0, 8).Select(s => Task.Run(async () =>
+        {
+            using var sender = NewClient();
+            for (var i = 0; i < 25; i++)
+            {
+                var (status, json) = await sender.SendAsync(bob.Identity, box, $"{s}/{i}", $"c-{s}-{i}");
+                Assert.True(status == HttpStatusCode.OK, $"send {s}/{i}: {(int)status} {json}");
+            }
+        }));
+
+        await Task.WhenAll(senders);
+        var listed = await bob.ListAsync(box);
+
+        Assert.Equal(200, listed.Select(m => m.Str("messageId")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task LongPoll_EmptyBox_ReturnsAsSoonAsAMessageArrives()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+        await bob.ListAsync(box);
+        var clock = Stopwatch.StartNew();
+
+        var waiting = bob.PostAsync("/listMessages", new { messageBox = box, waitSeconds = 20 });
+        await Task.Delay(500);
+        await alice.SendAsync(bob.Identity, box, "wake up", "wake");
+        var (status, json) = await waiting;
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("wake up", Assert.Single(json.GetProperty("messages").EnumerateArray()).Str("body"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the wait ended only after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task LongPoll_NothingArrives_ReturnsEmptyAfterTheWait()
+    {
+        using var bob = NewClient();
+        var clock = Stopwatch.StartNew();
+
+        var (status, json) = await bob.PostAsync("/listMessages", new { messageBox = Box(), waitSeconds = 1 });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(json.GetProperty("messages").EnumerateArray());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task CrossProtocol_SentWithAuthriteListedAndAcknowledgedWithBrc104()
+    {
+        using var alice = NewClient(authrite: true);
+        using var bob = NewClient();
+        var box = Box();
+
+        var (status, _) = await alice.SendAsync(bob.Identity, box, "from brc-31", "x1");
+        var listed = await bob.ListAsync(box);
+        var (ackStatus, _) = await bob.AckAsync("x1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(alice.Identity, Assert.Single(listed).Str("sender"));
+        Assert.Equal(HttpStatusCode.OK, ackStatus);
+    }
+
+    public static TheoryData<string, int, string> InvalidSends() => new()
+    {
+        { """{}""", 400, "ERR_MESSAGE_REQUIRED" },
+        { """{"message":"x"}""", 400, "ERR_INVALID_MESSAGE" },
+        { """{"message":{"messageBox":"b","body":"x"}}""", 400, "ERR_RECIPIENT_REQUIRED" },
+        { """{"message":{"recipient":5,"messageBox":"b","body":"x"}}""", 400, "ERR_INVALID_RECIPIENT" },
+        { """{"message":{"recipient":"02abc","messageBox":"b","body":"x"}}""", 400, "ERR_INVALID_RECIPIENT_KEY" },
+        { """{"message":{"recipients":[],"messageBox":"b","body":"x"}}""", 400, "ERR_RECIPIENT_REQUIRED" },
+        { """{"message":{"recipients":["KEY","KEY"],"messageBox":"b","body":"x"}}""", 400, "ERR_DUPLICATE_RECIPIENT" },
+        { """{"message":{"recipient":"KEY","body":"x"}}""", 400, "ERR_MESSAGEBOX_REQUIRED" },
+        { """{"message":{"recipient":"KEY","messageBox":7,"body":"x"}}""", 400, "ERR_INVALID_MESSAGEBOX" },
+        { """{"message":{"recipient":"KEY","messageBox":"","body":"x"}}""", 400, "ERR_MESSAGEBOX_REQUIRED" },
+        { """{"message":{"recipient":"KEY","messageBox":" inbox","body":"x"}}""", 400, "ERR_INVALID_MESSAGEBOX" },
+        { """{"message":{"recipient":"KEY","messageBox":"in\nbox","body":"x"}}""", 400, "ERR_INVALID_MESSAGEBOX" },
+        { $$$"""{"message":{"recipient":"KEY","messageBox":"{{{new string('b', 129)}}}","body":"x"}}""", 400, "ERR_MESSAGEBOX_TOO_LARGE" },
+        { """{"message":{"recipient":"KEY","messageBox":"b"}}""", 400, "ERR_MESSAGE_BODY_REQUIRED" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":""}}""", 400, "ERR_MESSAGE_BODY_REQUIRED" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":42}}""", 400, "ERR_INVALID_MESSAGE_BODY" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":true}}""", 400, "ERR_INVALID_MESSAGE_BODY" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":"x","messageId":""}}""", 400, "ERR_INVALID_MESSAGEID" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":"x","messageId":{"a":1}}}""", 400, "ERR_INVALID_MESSAGEID" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":"x","messageId":"a\u0000b"}}""", 400, "ERR_INVALID_MESSAGEID" },
+        { $$$"""{"message":{"recipient":"KEY","messageBox":"b","body":"x","messageId":"{{{new string('i', 257)}}}"}}""", 400, "ERR_INVALID_MESSAGEID" },
+        { """{"message":{"recipient":"KEY","messageBox":"b","body":"x","messageId":["a","b"]}}""", 400, "ERR_MESSAGEID_COUNT_MISMATCH" },
+        { """not json""", 400, "ERR_INVALID_JSON" },
+        { """[1]""", 400, "ERR_INVALID_JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSends))]
+    public async Task Send_InvalidInput_SignedErrorWithCode(string body, int status, string code)
+    {
+        using var alice = NewClient();
+        var bob = PrivateKey.Generate().PublicKey.Hex;
+
+        var (actualStatus, json) = await alice.PostAsync("/sendMessage", body.Replace("KEY", bob, StringComparison.Ordinal));
+
+        Assert.Equal((status, "error", code), ((int)actualStatus, json.Str("status"), json.Code()));
+        Assert.False(string.IsNullOrWhiteSpace(json.Str("description")));
+    }
+
+    [Fact]
+    public async Task Send_TooManyRecipients_Rejected()
+    {
+        using var alice = NewClient();
+        var keys = Enumerable.Range(0, 101).Select(_ => PrivateKey.Generate().PublicKey.Hex).ToArray();
+
+        var (status, json) = await alice.PostAsync("/sendMessage", new { message = new { recipients = keys, messageBox = "b", body = "x" } });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_TOO_MANY_RECIPIENTS"), (status, json.Code()));
+    }
+
+    public static TheoryData<string, string> InvalidLists() => new()
+    {
+        { """{}""", "ERR_MESSAGEBOX_REQUIRED" },
+        { """{"messageBox":null}""", "ERR_MESSAGEBOX_REQUIRED" },
+        { """{"messageBox":1}""", "ERR_INVALID_MESSAGEBOX" },
+        { """{"messageBox":"b "}""", "ERR_INVALID_MESSAGEBOX" },
+        { """{"messageBox":"b","limit":0}""", "ERR_INVALID_LIMIT" },
+        { """{"messageBox":"b","limit":1.5}""", "ERR_INVALID_LIMIT" },
+        { """{"messageBox":"b","limit":"5"}""", "ERR_INVALID_LIMIT" },
+        { """{"messageBox":"b","limit":100000}""", "ERR_INVALID_LIMIT" },
+        { """{"messageBox":"b","offset":-1}""", "ERR_INVALID_OFFSET" },
+        { """{"messageBox":"b","offset":1,"skip":2}""", "ERR_INVALID_OFFSET" },
+        { """{"messageBox":"b","waitSeconds":301}""", "ERR_INVALID_WAIT" },
+        { """{"messageBox":"b","waitSeconds":-1}""", "ERR_INVALID_WAIT" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidLists))]
+    public async Task List_InvalidInput_SignedErrorWithCode(string body, string code)
+    {
+        using var bob = NewClient();
+
+        var (status, json) = await bob.PostAsync("/listMessages", body);
+
+        Assert.Equal((HttpStatusCode.BadRequest, code), (status, json.Code()));
+    }
+
+    public static TheoryData<string, string> InvalidAcks() => new()
+    {
+        { """{}""", "ERR_MESSAGE_ID_REQUIRED" },
+        { """{"messageIds":[]}""", "ERR_MESSAGE_ID_REQUIRED" },
+        { """{"messageIds":"a"}""", "ERR_INVALID_MESSAGE_ID" },
+        { """{"messageIds":[true]}""", "ERR_INVALID_MESSAGE_ID" },
+        { """{"messageIds":[""]}""", "ERR_INVALID_MESSAGE_ID" },
+        { """{"messageIds":["nope"]}""", "ERR_INVALID_ACKNOWLEDGMENT" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidAcks))]
+    public async Task Acknowledge_InvalidInput_SignedErrorWithCode(string body, string code)
+    {
+        using var bob = NewClient();
+
+        var (status, json) = await bob.PostAsync("/acknowledgeMessage", body);
+
+        Assert.Equal((HttpStatusCode.BadRequest, code), (status, json.Code()));
+    }
+
+    [Fact]
+    public async Task Acknowledge_MoreThanLimitIds_Rejected()
+    {
+        using var bob = NewClient();
+
+        var (status, json) = await bob.PostAsync("/acknowledgeMessage", new { messageIds = Enumerable.Range(0, 1001).Select(i => $"id{i}") });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_TOO_MANY_MESSAGE_IDS"), (status, json.Code()));
+    }
+}
