@@ -1,0 +1,14 @@
+using PeerServ.Auth.Server;
+using PeerServ.Gateway;
+using PeerServ.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGateway();
+
+var app = builder.Build();
+app.UsePeerServAuth();
+app.MapPeerServAuthHandshakes();
+app.MapReverseProxy();
+app.MapDefaultEndpoints();
+app.Run();

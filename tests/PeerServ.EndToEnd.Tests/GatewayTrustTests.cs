@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text;
+using PeerServ.Auth.Crypto;
+using PeerServ.Auth.Server;
+using PeerServ.ServiceDefaults;
+using PeerServ.Tests.Relay;
+
+namespace PeerServ.EndToEnd.Tests;
+
+/// <summary>Services trust only the gateway's assertion; nothing a client sends can stand in for it.</summary>
+[Collection(DistributedStackCollection.Name)]
+public sealed class GatewayTrustTests(DistributedStack stack)
+{
+    [Fact]
+    public async Task Service_CalledDirectlyWithoutAssertion_401AndNothingStored()
+    {
+        var victim = PrivateKey.Generate().PublicKey.Hex;
+        using var http = new HttpClient();
+        using var request = Json(new Uri(stack.Ingest.Url, "/sendMessage"), "{\"message\":{\"recipient\":\"" + victim + "\",\"messageBox\":\"direct\",\"body\":\"x\"}}");
+        request.Headers.Add(GatewayAssertion.IdentityHeader, victim);
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("ERR_GATEWAY_ASSERTION", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Service_ForgedOrReplayedAssertion_Refused()
+    {
+        var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
+        var forger = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = new string('f', 40) }, TimeProvider.System);
+        var insider = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
+        var genuine = insider.Create(identity, "POST", "/listMessages");
+        using var http = new HttpClient();
+
+        var forged = await SendAsync(http, identity, forger.Create(identity, "POST", "/listMessages"));
+        var first = await SendAsync(http, identity, genuine);
+        var replayed = await SendAsync(http, identity, genuine);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged);
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed);
+    }
+
+    [Fact]
+    public async Task Gateway_ClientSuppliedIdentityHeaders_StrippedSenderIsTheVerifiedKey()
+    {
+        var impersonated = PrivateKey.Generate().PublicKey.Hex;
+        using var alice = new RelayClient(PrivateKey.Generate(), stack.Gateway.Url, new SpoofingHandler(impersonated));
+        using var bob = new RelayClient(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler());
+
+        var (status, _) = await alice.SendAsync(bob.Identity, "spoof", "who am i", "s1");
+        var listed = await bob.ListAsync("spoof");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(alice.Identity, Assert.Single(listed).Str("sender"));
+    }
+
+    private async Task<HttpStatusCode> SendAsync(HttpClient http, PeerIdentity identity, string assertion)
+    {
+        var query = stack.Processes.First(p => p.Name == "mailbox-query-1");
+        using var request = Json(new Uri(query.Url, "/listMessages"), """{"messageBox":"inbox"}""");
+        request.Headers.Add(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
+        request.Headers.Add(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
+        request.Headers.Add(GatewayAssertion.AssertionHeader, assertion);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static HttpRequestMessage Json(Uri uri, string json) => new(HttpMethod.Post, uri) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    /// <summary>A client that also sends the internal identity headers, naming someone else.</summary>
+    private sealed class SpoofingHandler(string identity) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, identity);
+            request.Headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, "Brc104");
+            request.Headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, "v1.0.AAAA.forged");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
