@@ -3,10 +3,21 @@ using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
 
-/// <summary>The relay contract through the gateway of the distributed stack, over real HTTP on loopback.</summary>
-[Collection(DistributedStackCollection.Name)]
-public sealed class DistributedRelayTests(DistributedStack stack) : RelayContract
+/// <summary>The relay contract through the gateway of the distributed stack, over real HTTP on loopback, once per protocol.</summary>
+public abstract class DistributedRelayTests(DistributedStack stack) : RelayContract
 {
-    protected override RelayClient NewClient(bool authrite = false) =>
-        new(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler(), authrite);
+    protected override RelayClient NewClient(ClientProtocol? protocol = null) =>
+        new(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler(), protocol ?? Protocol);
+}
+
+[Collection(DistributedStackCollection.Name)]
+public sealed class DistributedRelayBrc104Tests(DistributedStack stack) : DistributedRelayTests(stack)
+{
+    protected override ClientProtocol Protocol => ClientProtocol.Brc104;
+}
+
+[Collection(DistributedStackCollection.Name)]
+public sealed class DistributedRelayAuthriteTests(DistributedStack stack) : DistributedRelayTests(stack)
+{
+    protected override ClientProtocol Protocol => ClientProtocol.Authrite;
 }

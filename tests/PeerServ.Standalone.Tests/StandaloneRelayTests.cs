@@ -3,9 +3,19 @@ using PeerServ.Tests.Relay;
 
 namespace PeerServ.Standalone.Tests;
 
-/// <summary>The relay contract against the standalone host (SQLite, in-memory bus, auth in process).</summary>
-public sealed class StandaloneRelayTests(StandaloneFactory factory) : RelayContract, IClassFixture<StandaloneFactory>
+/// <summary>The relay contract against the standalone host (SQLite, in-memory bus, auth in process), once per protocol.</summary>
+public abstract class StandaloneRelayTests(StandaloneFactory factory) : RelayContract
 {
-    protected override RelayClient NewClient(bool authrite = false) =>
-        new(PrivateKey.Generate(), factory.Server.BaseAddress, factory.Server.CreateHandler(), authrite);
+    protected override RelayClient NewClient(ClientProtocol? protocol = null) =>
+        new(PrivateKey.Generate(), factory.Server.BaseAddress, factory.Server.CreateHandler(), protocol ?? Protocol);
+}
+
+public sealed class StandaloneRelayBrc104Tests(StandaloneFactory factory) : StandaloneRelayTests(factory), IClassFixture<StandaloneFactory>
+{
+    protected override ClientProtocol Protocol => ClientProtocol.Brc104;
+}
+
+public sealed class StandaloneRelayAuthriteTests(StandaloneFactory factory) : StandaloneRelayTests(factory), IClassFixture<StandaloneFactory>
+{
+    protected override ClientProtocol Protocol => ClientProtocol.Authrite;
 }

@@ -6,15 +6,21 @@ using PeerServ.Auth.Crypto;
 
 namespace PeerServ.Tests.Relay;
 
+public enum ClientProtocol
+{
+    Brc104,
+    Authrite,
+}
+
 /// <summary>One identity talking to a relay through our BRC-104 (or BRC-31) client handler.</summary>
 public sealed class RelayClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public RelayClient(PrivateKey key, Uri baseAddress, HttpMessageHandler inner, bool authrite = false)
+    public RelayClient(PrivateKey key, Uri baseAddress, HttpMessageHandler inner, ClientProtocol protocol = ClientProtocol.Brc104)
     {
         Key = key;
-        _http = new HttpClient(authrite ? new AuthriteClientHandler(key, inner) : new Brc104ClientHandler(key, inner))
+        _http = new HttpClient(protocol == ClientProtocol.Authrite ? new AuthriteClientHandler(key, inner) : new Brc104ClientHandler(key, inner))
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),

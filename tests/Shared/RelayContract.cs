@@ -11,8 +11,11 @@ namespace PeerServ.Tests.Relay;
 /// </summary>
 public abstract class RelayContract
 {
-    /// <summary>A client with a new identity.</summary>
-    protected abstract RelayClient NewClient(bool authrite = false);
+    /// <summary>The protocol most tests speak; each host runs the contract once per protocol.</summary>
+    protected abstract ClientProtocol Protocol { get; }
+
+    /// <summary>A client with a new identity, speaking <paramref name="protocol"/> (default: the protocol under test).</summary>
+    protected abstract RelayClient NewClient(ClientProtocol? protocol = null);
 
     private static string Box() => "box-" + Guid.NewGuid().ToString("N")[..10];
 
@@ -171,27 +174,30 @@ public abstract class RelayContract
     }
 
     [Fact]
-    public async Task List_InSendOrderWithPagination()
+    public async Task List_200Messages_CompleteInSendOrderWithPagination()
     {
         using var alice = NewClient();
         using var bob = NewClient();
         var box = Box();
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 200; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(bob.Identity, box, $"m{i}", $"id-{i:D2}-{100 - i}")).Status);
+            // ids deliberately not in send order, so only arrival order can explain the listing
+            Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(bob.Identity, box, $"m{i}", $"id-{(i * 7919) % 1000:D3}-{i}")).Status);
         }
 
         var all = await bob.ListAsync(box);
-        var (_, first) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5 });
-        var (_, second) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5, skip = 5 });
-        var (_, last) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 5, offset = 10 });
+        var (_, first) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 50 });
+        var (_, second) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 50, skip = 50 });
+        var (_, last) = await bob.PostAsync("/listMessages", new { messageBox = box, limit = 50, offset = 150 });
+        var (ackStatus, acked) = await bob.AckAsync([.. all.Select(m => m.Str("messageId"))]);
 
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"m{i}"), all.Select(m => m.Str("body")));
-        Assert.Equal(["m0", "m1", "m2", "m3", "m4"], first.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
-        Assert.Equal((true, 5), (first.GetProperty("hasMore").GetBoolean(), first.GetProperty("nextOffset").GetInt32()));
-        Assert.Equal(["m5", "m6", "m7", "m8", "m9"], second.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
-        Assert.Equal(["m10", "m11"], last.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"m{i}"), all.Select(m => m.Str("body")));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), first.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.Equal((true, 50), (first.GetProperty("hasMore").GetBoolean(), first.GetProperty("nextOffset").GetInt32()));
+        Assert.Equal(Enumerable.Range(50, 50).Select(i => $"m{i}"), second.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
+        Assert.Equal(Enumerable.Range(150, 50).Select(i => $"m{i}"), last.GetProperty("messages").EnumerateArray().Select(m => m.Str("body")));
         Assert.False(last.GetProperty("hasMore").GetBoolean());
+        Assert.Equal((HttpStatusCode.OK, 200), (ackStatus, acked.GetProperty("acknowledged").GetInt32()));
     }
 
     [Fact]
@@ -211,8 +217,10 @@ public abstract class RelayContract
 
         await Task.WhenAll(senders);
         var listed = await bob.ListAsync(box);
+        var (ackStatus, acked) = await bob.AckAsync([.. listed.Select(m => m.Str("messageId"))]);
 
         Assert.Equal(200, listed.Select(m => m.Str("messageId")).Distinct().Count());
+        Assert.Equal((HttpStatusCode.OK, 200), (ackStatus, acked.GetProperty("acknowledged").GetInt32()));
     }
 
     [Fact]
@@ -248,10 +256,10 @@ public abstract class RelayContract
     }
 
     [Fact]
-    public async Task CrossProtocol_SentWithAuthriteListedAndAcknowledgedWithBrc104()
+    public async Task CrossProtocol_SentWithAuthriteListedAndAcknowledgedWithTheOther()
     {
-        using var alice = NewClient(authrite: true);
-        using var bob = NewClient();
+        using var alice = NewClient(ClientProtocol.Authrite);
+        using var bob = NewClient(ClientProtocol.Brc104);
         var box = Box();
 
         var (status, _) = await alice.SendAsync(bob.Identity, box, "from brc-31", "x1");
