@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Server;
+using PeerServ.Tests.Relay;
 
 namespace PeerServ.Auth.Tests;
 
@@ -80,13 +81,13 @@ public sealed class RealClientInteropTests : IAsyncLifetime
     public async Task RealClient_SendListAckRoundTrip_IdentityAndBodyPreserved(string protocol)
     {
         var result = await NodeClient.RunAsync("auth-roundtrip.mjs", _url, protocol);
-        var identity = result.Str("identityKey");
+        var identity = result.GetProperty("identityKey").GetString();
 
         Assert.Equal(200, result.GetProperty("sent").GetProperty("status").GetInt32());
         var listed = result.GetProperty("listed").GetProperty("json").GetProperty("messages").EnumerateArray().Single();
-        Assert.Equal(result.Str("body"), listed.Str("body"));
-        Assert.Equal(identity, listed.Str("sender"));
-        Assert.Equal($"id-{protocol}", listed.Str("messageId"));
+        Assert.Equal(result.GetProperty("body").GetString(), listed.GetProperty("body").GetString());
+        Assert.Equal(identity, listed.GetProperty("sender").GetString());
+        Assert.Equal($"id-{protocol}", listed.GetProperty("messageId").GetString());
         Assert.Equal(1, result.GetProperty("acked").GetProperty("json").GetProperty("acknowledged").GetInt32());
         Assert.Empty(result.GetProperty("after").GetProperty("json").GetProperty("messages").EnumerateArray());
     }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace PeerServ.Auth.Tests;
+namespace PeerServ.Tests.Relay;
 
 /// <summary>Runs a script of tests/interop with the real npm clients installed there by the test script.</summary>
-internal static class NodeClient
+public static class NodeClient
 {
     public static string InteropDirectory
     {
