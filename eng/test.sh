@@ -16,7 +16,7 @@ eval "$(eng/services.sh start "$state")"
 export PEERSERV_TEST_MONGO PEERSERV_TEST_RABBITMQ
 
 echo "== building (Release, once)"
-dotnet build PeerServ.Services.sln -c Release -nologo -clp:ErrorsOnly
+dotnet build PeerServ.Services.sln -c Release -nologo -clp:ErrorsOnly --disable-build-servers
 
 echo "== testing"
 log=$(mktemp)
