@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddAckService();
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.UseGatewayIdentity();
 app.MapAcknowledgeMessageApi();
 app.MapDefaultEndpoints();

@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddIngestService();
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.UseGatewayIdentity();
 app.MapSendMessageApi();
 app.MapDefaultEndpoints();

@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddMailboxQueryService();
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.UseGatewayIdentity();
 app.MapListMessagesApi();
 app.MapDefaultEndpoints();

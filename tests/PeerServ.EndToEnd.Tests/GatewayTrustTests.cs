@@ -82,3 +82,39 @@ public sealed class GatewayTrustTests(DistributedStack stack)
         }
     }
 }
+
+/// <summary>A service whose store is unreachable answers 503 quickly: never 200 for an unstored message, never 500.</summary>
+public sealed class StoreUnavailableTests
+{
+    [Fact]
+    public async Task Ingest_StoreUnreachable_Answers503QuicklyWithRetryAfter()
+    {
+        var secret = new string('s', 40);
+        await using var ingest = ServiceProcess.Start("ingest-no-store", "services/PeerServ.Ingest", new Dictionary<string, string>
+        {
+            ["Gateway__InternalSecret"] = secret,
+            ["Storage__MongoConnectionString"] = $"mongodb://127.0.0.1:{ServiceProcess.FreePort()}/?serverMonitoringMode=poll",
+            ["ConnectionStrings__RabbitMq"] = Repository.Require("PEERSERV_TEST_RABBITMQ", "RabbitMQ"),
+        });
+        await ingest.WaitLiveAsync(TimeSpan.FromSeconds(60));
+        var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
+        var assertion = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = secret }, TimeProvider.System);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ingest.Url, "/sendMessage"))
+        {
+            Content = new StringContent("{\"message\":{\"recipient\":\"" + identity.IdentityKey.Hex + "\",\"messageBox\":\"b\",\"body\":\"x\"}}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
+        request.Headers.Add(GatewayAssertion.ProtocolHeader, "Brc104");
+        request.Headers.Add(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", "/sendMessage"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("ERR_SERVICE_UNAVAILABLE", body, StringComparison.Ordinal);
+        Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"503 took {clock.Elapsed}");
+    }
+}

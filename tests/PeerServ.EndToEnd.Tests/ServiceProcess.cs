@@ -48,7 +48,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(name, Process.Start(start)!, url);
     }
 
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    public Task WaitReadyAsync(TimeSpan timeout) => WaitHealthAsync("/health/ready", timeout);
+
+    /// <summary>Up and answering, whatever its dependencies say.</summary>
+    public Task WaitLiveAsync(TimeSpan timeout) => WaitHealthAsync("/health/live", timeout);
+
+    private async Task WaitHealthAsync(string path, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -61,7 +66,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(Url, "/health/ready"));
+                using var response = await http.GetAsync(new Uri(Url, path));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

@@ -59,6 +59,21 @@ public abstract class RelayContract
     }
 
     [Fact]
+    public async Task Send_BodyOneByteOverDefaultLimit_413AndNothingStored()
+    {
+        using var alice = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+
+        var (status, json) = await alice.SendAsync(bob.Identity, box, new string('x', (1 << 20) + 1), "over");
+        var (hugeStatus, huge) = await alice.SendAsync(bob.Identity, box, new string('x', 3 << 20), "huge");
+
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "ERR_MESSAGE_BODY_TOO_LARGE"), (status, json.Code()));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "error"), (hugeStatus, huge.Str("status")));
+        Assert.Empty(await bob.ListAsync(box));
+    }
+
+    [Fact]
     public async Task Send_WithoutMessageId_ServerAssignsAndReturnsIt()
     {
         using var alice = NewClient();
