@@ -10,6 +10,11 @@ public sealed class DistributedStack : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _processes = [];
 
+    public DistributedStack() => Interop = new InteropSuite(() => Gateway.Url);
+
+    /// <summary>The real npm clients' suite through this stack's gateway (run once, on first use).</summary>
+    public InteropSuite Interop { get; }
+
     public PrivateKey ServerKey { get; } = PrivateKey.Generate();
 
     public string InternalSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

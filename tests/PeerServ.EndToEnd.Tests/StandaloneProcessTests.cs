@@ -19,21 +19,6 @@ public sealed class StandaloneProcessTests : IAsyncLifetime
         Directory.Delete(_data, recursive: true);
     }
 
-    [Theory]
-    [InlineData("brc104")]
-    [InlineData("authrite")]
-    public async Task RealNpmClient_SendListAck_AgainstStandaloneProcess(string protocol)
-    {
-        var result = await NodeClient.RunAsync("auth-roundtrip.mjs", _host.Url.ToString().TrimEnd('/'), protocol);
-
-        Assert.Equal(200, result.GetProperty("sent").GetProperty("status").GetInt32());
-        var listed = Assert.Single(result.GetProperty("listed").GetProperty("json").GetProperty("messages").EnumerateArray());
-        Assert.Equal(result.GetProperty("body").GetString(), listed.Str("body"));
-        Assert.Equal(result.GetProperty("identityKey").GetString(), listed.Str("sender"));
-        Assert.Equal(1, result.GetProperty("acked").GetProperty("json").GetProperty("acknowledged").GetInt32());
-        Assert.Empty(result.GetProperty("after").GetProperty("json").GetProperty("messages").EnumerateArray());
-    }
-
     [Fact]
     public async Task KillDashNine_DuringSends_EveryMessageAnswered200SurvivesOnce()
     {

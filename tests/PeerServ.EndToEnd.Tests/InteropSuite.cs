@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PeerServ.Tests.Relay;
+
+namespace PeerServ.EndToEnd.Tests;
+
+/// <summary>
+/// tests/interop/suite.mjs — the real npm clients against one running relay — run once per target; each of its
+/// cases becomes one xunit case here, named as the suite names it, failing with what the suite saw.
+/// </summary>
+public sealed class InteropSuite
+{
+    private static readonly Lazy<string[]> Names = new(() => Run("--list").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private readonly Lazy<Task<Dictionary<string, JsonElement>>> _results;
+
+    public InteropSuite(Func<Uri> baseUrl) =>
+        _results = new(() => Task.Run(() => Run(baseUrl().ToString().TrimEnd('/'))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+            .ToDictionary(e => e.Str("case"))));
+
+    public static TheoryData<string> CaseNames() => new(Names.Value);
+
+    public async Task AssertCaseAsync(string name)
+    {
+        var results = await _results.Value;
+        Assert.True(results.TryGetValue(name, out var result), $"The suite did not report '{name}'. It reported: {string.Join(" | ", results.Keys)}");
+        Assert.True(result.GetProperty("ok").GetBoolean(), $"{name}\n{(result.TryGetProperty("error", out var error) ? error.GetString() : "")}");
+    }
+
+    private static string Run(string argument)
+    {
+        var dir = NodeClient.InteropDirectory;
+        if (!Directory.Exists(Path.Combine(dir, "node_modules", "@bsv", "message-box-client")))
+        {
+            throw new InvalidOperationException($"The real npm clients are not installed in {dir}: run eng/test.sh (it runs npm ci there).");
+        }
+
+        var start = new ProcessStartInfo("node") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("suite.mjs");
+        start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("node suite.mjs ran longer than 10 minutes");
+        }
+
+        return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"node suite.mjs {argument} exited {process.ExitCode}: {stderr.Result}");
+    }
+}
+
+/// <summary>The interop suite against the standalone host, run as a real process.</summary>
+public sealed class StandaloneInteropTests(StandaloneInteropTests.Host host) : IClassFixture<StandaloneInteropTests.Host>
+{
+    public static TheoryData<string> Cases() => InteropSuite.CaseNames();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task RealClients_AgainstStandaloneHost(string @case) => host.Suite.AssertCaseAsync(@case);
+
+    public sealed class Host : IAsyncLifetime
+    {
+        private readonly string _data = Directory.CreateTempSubdirectory("peerserv-interop-").FullName;
+        private ServiceProcess _process = null!;
+
+        public Host() => Suite = new InteropSuite(() => _process.Url);
+
+        public InteropSuite Suite { get; }
+
+        public async ValueTask InitializeAsync()
+        {
+            _process = ServiceProcess.Start("standalone", "services/PeerServ.Standalone", new Dictionary<string, string> { ["Standalone__DataDirectory"] = _data });
+            await _process.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _process.DisposeAsync();
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+}
+
+/// <summary>The interop suite through the gateway of the distributed stack.</summary>
+[Collection(DistributedStackCollection.Name)]
+public sealed class DistributedInteropTests(DistributedStack stack)
+{
+    public static TheoryData<string> Cases() => InteropSuite.CaseNames();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task RealClients_ThroughGatewayOfDistributedStack(string @case) => stack.Interop.AssertCaseAsync(@case);
+}
