@@ -28,13 +28,19 @@ internal sealed class AuthTestHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<AuthTestHost> StartAsync(PrivateKey serverKey, Action<PeerServAuthOptions>? configure = null, FakeTimeProvider? time = null)
+    public static async Task<AuthTestHost> StartAsync(PrivateKey serverKey, Action<PeerServAuthOptions>? configure = null, FakeTimeProvider? time = null, IDictionary<string, string>? settings = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Configuration["Auth:ServerPrivateKey"] = serverKey.ToHex();
+        builder.Configuration["RateLimits:HandshakesPerMinute"] = "100000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddPeerServAuth(builder.Configuration, o =>
         {

@@ -29,6 +29,7 @@ public sealed class RealClientInteropTests : IAsyncLifetime
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration["Auth:ServerPrivateKey"] = _serverKey.ToHex();
+        builder.Configuration["RateLimits:HandshakesPerMinute"] = "100000";
         builder.Services.AddPeerServAuth(builder.Configuration);
         _app = builder.Build();
         _app.UsePeerServAuth();

@@ -40,6 +40,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Every test identity handshakes from 127.0.0.1; the limit itself is tested in PeerServ.Auth.Tests.
+        start.Environment["RateLimits__HandshakesPerMinute"] = "100000";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -13,6 +13,8 @@ public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Standalone:DataDirectory", DataDirectory);
+        // Every test identity handshakes from the same (test) address.
+        builder.UseSetting("RateLimits:HandshakesPerMinute", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

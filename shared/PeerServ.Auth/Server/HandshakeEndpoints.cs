@@ -19,7 +19,7 @@ public static class HandshakeEndpoints
     public static IEndpointConventionBuilder MapPeerServAuthHandshakes(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("");
+        var group = endpoints.MapGroup("").RequireRateLimiting(RateLimits.HandshakePolicy);
         group.MapPost(Brc104Path, Brc104Async).WithName("Brc104Handshake");
         group.MapPost(AuthritePath, AuthriteAsync).WithName("AuthriteHandshake");
         return group;

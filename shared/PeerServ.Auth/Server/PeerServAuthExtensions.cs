@@ -31,6 +31,7 @@ public static class PeerServAuthExtensions
         services.TryAddSingleton<ServerIdentity>();
         services.TryAddSingleton<Brc104SessionTable>();
         services.TryAddSingleton<AuthriteNonces>();
+        services.AddPeerServRateLimits(configuration);
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .AllowAnyHeader()
@@ -45,7 +46,9 @@ public static class PeerServAuthExtensions
         // Resolve once so that a bad key fails the host at start-up, not on the first request.
         _ = app.ApplicationServices.GetRequiredService<ServerIdentity>();
         app.UseCors(CorsPolicy);
-        return app.UseMiddleware<PeerServAuthMiddleware>();
+        app.UseMiddleware<PeerServAuthMiddleware>();
+        // After authentication, so that the per-identity limit sees the verified identity and its 429 is signed.
+        return app.UseRateLimiter();
     }
 
     private static bool IsValidKey(string? hex)
