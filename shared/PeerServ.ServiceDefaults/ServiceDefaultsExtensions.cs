@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +26,8 @@ public static class ServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        AddKestrelLimitDefaults(builder.Configuration);
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
         {
@@ -49,6 +54,27 @@ public static class ServiceDefaultsExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Kestrel limits against slow and oversized clients, as the lowest-priority configuration source, so that
+    /// appsettings and environment variables (Kestrel__Limits__…) still override each of them.
+    /// </summary>
+    private static void AddKestrelLimitDefaults(IConfigurationBuilder configuration)
+    {
+        var defaults = new Dictionary<string, string?>
+        {
+            ["Kestrel:AddServerHeader"] = "false",
+            ["Kestrel:Limits:MaxRequestLineSize"] = "8192",
+            ["Kestrel:Limits:MaxRequestHeadersTotalSize"] = "32768",
+            ["Kestrel:Limits:MaxRequestHeaderCount"] = "64",
+            ["Kestrel:Limits:RequestHeadersTimeout"] = "00:00:10",
+            ["Kestrel:Limits:KeepAliveTimeout"] = "00:02:00",
+            ["Kestrel:Limits:MaxRequestBodySize"] = "16777216",
+            ["Kestrel:Limits:MinRequestBodyDataRate:BytesPerSecond"] = "240",
+            ["Kestrel:Limits:MinRequestBodyDataRate:GracePeriod"] = "00:00:05",
+        };
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
     }
 
     /// <summary>/health/live (the process answers) and /health/ready (store and bus reachable), in every environment.</summary>

@@ -118,3 +118,31 @@ public sealed class StoreUnavailableTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"503 took {clock.Elapsed}");
     }
 }
+
+/// <summary>The server key and the internal secret never appear in any deployable's logs.</summary>
+[Collection(DistributedStackCollection.Name)]
+public sealed class SecretsInLogsTests(DistributedStack stack)
+{
+    [Fact]
+    public async Task Logs_OfEveryProcessAfterTrafficAndRefusals_ContainNoSecret()
+    {
+        using var alice = new RelayClient(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler());
+        await alice.SendAsync(alice.Identity, "secrets", "x", "s1");
+        await alice.PostAsync("/sendMessage", "{broken");
+        using var http = new HttpClient();
+        foreach (var process in stack.Processes.Where(p => p.Name != "gateway"))
+        {
+            using var direct = await http.PostAsync(new Uri(process.Url, "/listMessages"), new StringContent("{}"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, direct.StatusCode);
+        }
+
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        Assert.All(stack.Processes, process =>
+        {
+            Assert.DoesNotContain(stack.ServerKey.ToHex(), process.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(stack.InternalSecret, process.Output, StringComparison.Ordinal);
+        });
+        Assert.Contains("gateway assertion", string.Join('\n', stack.Processes.Select(p => p.Output)), StringComparison.Ordinal);
+    }
+}
