@@ -1,3 +1,4 @@
+using PeerServ.Ingest.Features;
 using PeerServ.ServiceDefaults;
 using PeerServ.Storage;
 
@@ -5,10 +6,12 @@ namespace PeerServ.Ingest;
 
 public static class IngestExtensions
 {
-    /// <summary>What /sendMessage needs in any host: relay limits and a clock (the store and bus come from the host).</summary>
+    /// <summary>What /sendMessage needs in any host: relay limits and the MessageSent outbox (the store and bus come from the host).</summary>
     public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRelayOptions(configuration);
+        services.AddSingleton<MessageSentOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessageSentOutbox>());
         return services;
     }
 

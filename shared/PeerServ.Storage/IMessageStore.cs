@@ -23,6 +23,15 @@ public interface IMessageStore
     /// <summary>Deletes up to <paramref name="batchSize"/> messages that expired at or before <paramref name="now"/>; returns how many.</summary>
     Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The outbox: stored messages whose MessageSent event is not known to be published, created before
+    /// <paramref name="createdBefore"/>, oldest first. Every insert starts pending.
+    /// </summary>
+    Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
+
+    /// <summary>Records that these deliveries' MessageSent events were published (unknown ones are ignored).</summary>
+    Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken);
+
     /// <summary>Cheap round trip for readiness checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

@@ -171,6 +171,27 @@ public abstract class MessageStoreContract
     }
 
     [Fact]
+    public async Task Outbox_NewMessagesPendingUntilMarkedPublished()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "p1"), ("carol", "p1")), None);
+        await Store.InsertAsync(Message("alice", "inbox", "2", T0.AddSeconds(1), ("bob", "p2")), None);
+
+        var pending = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
+        var early = await Store.ListPendingEventsAsync(T0.AddMilliseconds(500), 10, None);
+        await Store.MarkEventsPublishedAsync([new Delivery("bob", "p1"), new Delivery("nobody", "p2")], None);
+        var after = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
+        var limited = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 1, None);
+
+        Assert.Equal(["bob/p1", "bob/p2", "carol/p1"], pending.Select(m => $"{m.Recipient}/{m.MessageId}").Order());
+        Assert.Equal("bob/p2", $"{pending[^1].Recipient}/{pending[^1].MessageId}");
+        Assert.Equal(2, early.Count);
+        Assert.Equal(["carol/p1", "bob/p2"], after.Select(m => $"{m.Recipient}/{m.MessageId}"));
+        Assert.Equal("1", after[0].Body);
+        Assert.Single(limited);
+        Assert.Equal(3, (await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages.Count + (await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages.Count);
+    }
+
+    [Fact]
     public async Task Ping_AvailableStore_Completes() => await Store.PingAsync(None);
 
     private static NewMessage Message(string sender, string box, string body, DateTimeOffset createdAt, params (string Recipient, string Id)[] to) =>

@@ -20,7 +20,7 @@ public static partial class AcknowledgeMessageApi
     private static async Task<IResult> AcknowledgeAsync(
         HttpContext context,
         IMessageStore store,
-        IPublishEndpoint publisher,
+        IBus bus,
         IOptions<RelayOptions> relayOptions,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -63,18 +63,22 @@ public static partial class AcknowledgeMessageApi
             return ApiResults.BadRequest("ERR_INVALID_ACKNOWLEDGMENT", "Message not found!");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        // A notification, not part of the answer: published in the background, never delaying or failing the acknowledgement.
+        _ = PublishAsync(bus, new MessagesAcknowledged(caller.IdentityKey.Hex, deleted, time.GetUtcNow()), logger);
+        return TypedResults.Json(new AcknowledgeResponse(deleted.Count), ApiResults.Json);
+    }
+
+    private static async Task PublishAsync(IBus bus, MessagesAcknowledged acknowledged, ILogger logger)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await publisher.Publish(new MessagesAcknowledged(caller.IdentityKey.Hex, deleted, time.GetUtcNow()), timeout.Token);
+            await bus.Publish(acknowledged, timeout.Token);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogPublishFailed(logger, ex, deleted.Count);
+            LogPublishFailed(logger, ex, acknowledged.MessageIds.Count);
         }
-
-        return TypedResults.Json(new AcknowledgeResponse(deleted.Count), ApiResults.Json);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable for an acknowledgement: {Reason}")]

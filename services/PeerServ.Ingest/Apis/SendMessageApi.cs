@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Server;
-using PeerServ.Contracts;
 using PeerServ.Ingest.Features;
 using PeerServ.ServiceDefaults;
 using PeerServ.Storage;
@@ -17,11 +15,11 @@ public static partial class SendMessageApi
         return endpoints;
     }
 
-    /// <summary>Validates, stores durably (all recipients or none), then announces MessageSent; 200 only after the write.</summary>
+    /// <summary>Validates, stores durably (all recipients or none), hands MessageSent to the outbox; 200 only after the write.</summary>
     private static async Task<IResult> SendAsync(
         HttpContext context,
         IMessageStore store,
-        IPublishEndpoint publisher,
+        MessageSentOutbox outbox,
         IOptions<RelayOptions> relayOptions,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -67,7 +65,7 @@ public static partial class SendMessageApi
                     $"A different message with id '{result.Conflicting!.MessageId}' was already sent to {result.Conflicting.Recipient}; nothing was stored.");
             }
 
-            await AnnounceAsync(publisher, message, loggers, context.RequestAborted);
+            outbox.Enqueue(message);
             return TypedResults.Json(new SendMessageResponse(
                 $"Your message has been sent to {deliveries.Count} recipient(s).",
                 deliveries.Count == 1 ? deliveries[0].MessageId : ids,
@@ -75,28 +73,8 @@ public static partial class SendMessageApi
         }
     }
 
-    /// <summary>The store is the source of truth: a broker that is down delays the event, it never fails the send.</summary>
-    private static async Task AnnounceAsync(IPublishEndpoint publisher, NewMessage message, ILoggerFactory loggers, CancellationToken aborted)
-    {
-        var events = message.Deliveries.Select(d => new MessageSent(d.Recipient, message.MessageBox, d.MessageId, message.Sender, message.CreatedAt,
-            System.Text.Encoding.UTF8.GetByteCount(message.Body)));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            await publisher.PublishBatch(events, timeout.Token);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogPublishFailed(loggers.CreateLogger(nameof(SendMessageApi)), ex, message.Deliveries.Count);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable for a send: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored a send to {Count} recipient(s) but could not publish MessageSent")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count);
 }
 
 internal sealed record SendMessageResponse(string Message, object MessageId, IReadOnlyList<SendResult> Results)

@@ -33,4 +33,9 @@ internal sealed class MessageDocument
 
     [BsonElement("seq")]
     public long Sequence { get; set; }
+
+    /// <summary>True until the MessageSent event is known to be published (the outbox); then removed.</summary>
+    [BsonElement("pending")]
+    [BsonIgnoreIfDefault]
+    public bool EventPending { get; set; }
 }

@@ -33,6 +33,7 @@ public sealed class MongoMessageStore : IMessageStore
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.MessageId), new CreateIndexOptions { Unique = true, Name = "recipient_messageId" }),
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.MessageBox).Ascending(m => m.CreatedAt).Ascending(m => m.Sequence), new CreateIndexOptions { Name = "list" }),
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.ExpiresAt), new CreateIndexOptions { Name = "expiry" }),
+            new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.EventPending).Ascending(m => m.CreatedAt), new CreateIndexOptions { Name = "outbox" }),
         ], cancellationToken);
         _indexed = true;
         return 0;
@@ -111,6 +112,30 @@ public sealed class MongoMessageStore : IMessageStore
         return (int)result.DeletedCount;
     });
 
+    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) => Guard<IReadOnlyList<StoredMessage>>(async () =>
+    {
+        var f = Builders<MessageDocument>.Filter;
+        var pending = await _messages.Find(f.Eq(m => m.EventPending, true) & f.Lt(m => m.CreatedAt, createdBefore.ToUnixTimeMilliseconds()))
+            .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
+            .Limit(max)
+            .ToListAsync(cancellationToken);
+        return pending.Select(m => new StoredMessage(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence)).ToList();
+    });
+
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0)
+        {
+            return 0;
+        }
+
+        var f = Builders<MessageDocument>.Filter;
+        var filter = f.Eq(m => m.EventPending, true) & f.Or(deliveries.Select(d => f.Eq(m => m.Recipient, d.Recipient) & f.Eq(m => m.MessageId, d.MessageId)));
+        var result = await _messages.UpdateManyAsync(filter, Builders<MessageDocument>.Update.Unset(m => m.EventPending), cancellationToken: cancellationToken);
+        return (int)result.ModifiedCount;
+    });
+
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
         await _messages.Database.RunCommandAsync<MongoDB.Bson.BsonDocument>(new MongoDB.Bson.BsonDocument("ping", 1), cancellationToken: cancellationToken);
@@ -178,6 +203,7 @@ public sealed class MongoMessageStore : IMessageStore
             CreatedAt = created,
             ExpiresAt = message.ExpiresAt.UtcDateTime,
             Sequence = Interlocked.Increment(ref _sequence),
+            EventPending = true,
         }).ToList();
         var options = new InsertManyOptions { IsOrdered = true };
         await (session is null ? _messages.InsertManyAsync(documents, options, ct) : _messages.InsertManyAsync(session, documents, options, ct));
@@ -193,7 +219,7 @@ public sealed class MongoMessageStore : IMessageStore
         _ => false,
     };
 
-    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    private async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try
         {
@@ -202,6 +228,8 @@ public sealed class MongoMessageStore : IMessageStore
         catch (Exception ex) when (ex is TimeoutException or MongoConnectionException or MongoNotPrimaryException or MongoNodeIsRecoveringException
             or MongoExecutionTimeoutException or MongoConnectionPoolPausedException or MongoWaitQueueFullException)
         {
+            // The server that comes back may be another one (a failover, a rebuilt node): check the indexes again before writing.
+            _indexed = false;
             throw new StoreUnavailableException($"MongoDB is unavailable: {ex.Message}", ex);
         }
     }

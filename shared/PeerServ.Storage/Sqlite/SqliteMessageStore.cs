@@ -21,10 +21,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             body        TEXT    NOT NULL,
             created_at  INTEGER NOT NULL,
             expires_at  INTEGER NOT NULL,
+            event_pending INTEGER NOT NULL DEFAULT 1,
             UNIQUE (recipient, message_id)
         );
         CREATE INDEX IF NOT EXISTS ix_messages_list ON messages (recipient, message_box, created_at, seq);
         CREATE INDEX IF NOT EXISTS ix_messages_expiry ON messages (expires_at);
+        CREATE INDEX IF NOT EXISTS ix_messages_pending ON messages (created_at) WHERE event_pending = 1;
         """;
 
     private readonly string _connectionString;
@@ -194,6 +196,62 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$batch", batchSize);
                 return command.ExecuteNonQuery();
+            });
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
+        Task.FromResult(Guard<IReadOnlyList<StoredMessage>>(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, """
+                SELECT recipient, message_id, message_box, sender, body, created_at, seq FROM messages
+                WHERE event_pending = 1 AND created_at < $before ORDER BY created_at, seq LIMIT $max
+                """);
+            command.Parameters.AddWithValue("$before", createdBefore.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$max", max);
+            var pending = new List<StoredMessage>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                pending.Add(new StoredMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetInt64(6)));
+            }
+
+            return pending;
+        }));
+
+    public async Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            Guard(() =>
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                using var command = Command(connection, "UPDATE messages SET event_pending = 0 WHERE recipient = $r AND message_id = $id AND event_pending = 1", transaction);
+                var recipient = command.Parameters.Add("$r", SqliteType.Text);
+                var id = command.Parameters.Add("$id", SqliteType.Text);
+                foreach (var delivery in deliveries)
+                {
+                    recipient.Value = delivery.Recipient;
+                    id.Value = delivery.MessageId;
+                    command.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                return 0;
             });
         }
         finally

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using MassTransit;
+using PeerServ.Contracts;
+using PeerServ.Storage;
+
+namespace PeerServ.Ingest.Features;
+
+/// <summary>
+/// Publishes MessageSent after the durable write, off the request path, at least once. Every stored message
+/// starts "pending" in the store (the outbox); a publish that succeeds clears the mark, and a relay loop
+/// republishes whatever is still pending after a grace period — after a broker outage, a crash between write and
+/// publish, or a full queue. Several replicas may publish the same event; consumers are idempotent.
+/// </summary>
+public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, TimeProvider time, ILogger<MessageSentOutbox> logger) : BackgroundService
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RelayInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(10);
+    private const int BatchSize = 256;
+
+    private readonly Channel<StoredMessage> _fresh = Channel.CreateBounded<StoredMessage>(
+        new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>Hands a just-stored message to the publisher; if the queue is full the relay will find it in the store.</summary>
+    public void Enqueue(NewMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var delivery in message.Deliveries)
+        {
+            _fresh.Writer.TryWrite(new StoredMessage(delivery.Recipient, delivery.MessageId, message.MessageBox, message.Sender, message.Body, message.CreatedAt, 0));
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(PublishFreshAsync(stoppingToken), RelayPendingAsync(stoppingToken));
+
+    private async Task PublishFreshAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<StoredMessage>(BatchSize);
+        try
+        {
+            while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < BatchSize && _fresh.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+
+                await PublishAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Whatever was not published stays pending in the store for the relay (here after a restart, or another replica).
+        }
+    }
+
+    private async Task RelayPendingAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RelayInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                IReadOnlyList<StoredMessage> pending;
+                do
+                {
+                    pending = await store.ListPendingEventsAsync(time.GetUtcNow() - RelayGrace, BatchSize, stoppingToken);
+                    if (pending.Count > 0)
+                    {
+                        LogRelaying(logger, pending.Count);
+                    }
+                }
+                while (pending.Count > 0 && await PublishAsync(pending, stoppingToken) && pending.Count == BatchSize);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogRelayFailed(logger, ex.Message);
+            await Task.Delay(RelayInterval, stoppingToken);
+            await RelayPendingAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Publishes and clears the pending marks; false when the broker did not take them (they stay pending).</summary>
+    private async Task<bool> PublishAsync(IReadOnlyList<StoredMessage> messages, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PublishTimeout);
+        try
+        {
+            await bus.PublishBatch(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, System.Text.Encoding.UTF8.GetByteCount(m.Body))), timeout.Token);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, messages.Count, ex.Message);
+            return false;
+        }
+
+        try
+        {
+            await store.MarkEventsPublishedAsync([.. messages.Select(m => new Delivery(m.Recipient, m.MessageId))], stoppingToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Published but still marked pending: the relay publishes them again later (at least once).
+            LogMarkFailed(logger, messages.Count, ex.Message);
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Republishing {Count} MessageSent event(s) from the outbox")]
+    private static partial void LogRelaying(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} MessageSent event(s), kept in the outbox: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Published {Count} MessageSent event(s) but could not clear their outbox marks: {Reason}")]
+    private static partial void LogMarkFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not read the store: {Reason}")]
+    private static partial void LogRelayFailed(ILogger logger, string reason);
+}
