@@ -53,10 +53,10 @@ secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 common=(Gateway__InternalSecret="$secret" Storage__MongoConnectionString="$PEERSERV_TEST_MONGO" Storage__MongoDatabase=peerserv
         ConnectionStrings__RabbitMq="$PEERSERV_TEST_RABBITMQ")
 gateway_port=${GATEWAY_PORT:-8080}
-start_service ack services/PeerServ.Ack 8083
-start_service ingest services/PeerServ.Ingest 8081
-start_service mailbox-query services/PeerServ.MailboxQuery 8082
-start_service gateway gateway/PeerServ.Gateway "$gateway_port" Auth__ServerPrivateKey="$key" \
+start_service ack services/PeerServ.Ack 8083 Management__Url=http://127.0.0.1:9467
+start_service ingest services/PeerServ.Ingest 8081 Management__Url=http://127.0.0.1:9465
+start_service mailbox-query services/PeerServ.MailboxQuery 8082 Management__Url=http://127.0.0.1:9466
+start_service gateway gateway/PeerServ.Gateway "$gateway_port" Management__Url=http://127.0.0.1:9464 Auth__ServerPrivateKey="$key" \
   ReverseProxy__Clusters__ingest__Destinations__d1__Address=http://127.0.0.1:8081 \
   ReverseProxy__Clusters__mailbox-query__Destinations__d1__Address=http://127.0.0.1:8082 \
   ReverseProxy__Clusters__ack__Destinations__d1__Address=http://127.0.0.1:8083

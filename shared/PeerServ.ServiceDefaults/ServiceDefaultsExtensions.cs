@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PeerServ.Auth.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +48,8 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
-                .AddMeter("MassTransit", "PeerServ")
+                .AddMeter("MassTransit", RelayMetrics.MeterName, AuthMetrics.MeterName)
+                .AddPrometheusExporter()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
@@ -77,10 +82,29 @@ public static class ServiceDefaultsExtensions
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
     }
 
-    /// <summary>/health/live (the process answers) and /health/ready (store and bus reachable), in every environment.</summary>
+    /// <summary>
+    /// /health/live (the process answers) and /health/ready (store and bus reachable), in every environment; and
+    /// Prometheus /metrics on the management listener only ("Management:Url", default http://localhost:9464;
+    /// empty turns it off), a port that the gateway never routes and that need not be exposed publicly.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var management = app.Configuration["Management:Url"] ?? "http://localhost:9464";
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
+        if (!string.IsNullOrWhiteSpace(management) && addresses is not null)
+        {
+            var port = new Uri(management).Port;
+            // The server binds what app.Urls holds once anything is in it: keep the configured URLs, add the management one.
+            foreach (var url in (app.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                app.Urls.Add(url);
+            }
+
+            app.Urls.Add(management);
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
+        }
+
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {

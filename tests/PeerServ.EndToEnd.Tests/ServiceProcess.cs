@@ -26,6 +26,20 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The management listener: /metrics.</summary>
+    public Uri ManagementUrl { get; private init; } = null!;
+
+    /// <summary>The value of one Prometheus series (summed over its label sets), 0 when absent.</summary>
+    public async Task<double> MetricAsync(string name, string? labelFilter = null)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(ManagementUrl, "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length > name.Length && line[name.Length] is ' ' or '{'))
+            .Where(line => labelFilter is null || line.Contains(labelFilter, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -42,12 +56,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         // Every test identity handshakes from 127.0.0.1; the limit itself is tested in PeerServ.Auth.Tests.
         start.Environment["RateLimits__HandshakesPerMinute"] = "100000";
+        var management = new Uri($"http://127.0.0.1:{FreePort()}");
+        start.Environment["Management__Url"] = management.ToString().TrimEnd('/');
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        return new ServiceProcess(name, Process.Start(start)!, url);
+        return new ServiceProcess(name, Process.Start(start)!, url) { ManagementUrl = management };
     }
 
     public Task WaitReadyAsync(TimeSpan timeout) => WaitHealthAsync("/health/ready", timeout);

@@ -63,6 +63,7 @@ public static partial class AcknowledgeMessageApi
             return ApiResults.BadRequest("ERR_INVALID_ACKNOWLEDGMENT", "Message not found!");
         }
 
+        RelayMetrics.MessagesAcknowledged(deleted.Count);
         // A notification, not part of the answer: published in the background, never delaying or failing the acknowledgement.
         _ = PublishAsync(bus, new MessagesAcknowledged(caller.IdentityKey.Hex, deleted, time.GetUtcNow()), logger);
         return TypedResults.Json(new AcknowledgeResponse(deleted.Count), ApiResults.Json);
@@ -74,6 +75,7 @@ public static partial class AcknowledgeMessageApi
         try
         {
             await bus.Publish(acknowledged, timeout.Token);
+            RelayMetrics.EventsPublished(nameof(MessagesAcknowledged), 1);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -65,6 +65,7 @@ public static partial class SendMessageApi
                     $"A different message with id '{result.Conflicting!.MessageId}' was already sent to {result.Conflicting.Recipient}; nothing was stored.");
             }
 
+            RelayMetrics.MessagesSent(deliveries.Count);
             outbox.Enqueue(message);
             return TypedResults.Json(new SendMessageResponse(
                 $"Your message has been sent to {deliveries.Count} recipient(s).",

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using MassTransit;
 using PeerServ.Contracts;
+using PeerServ.ServiceDefaults;
 using PeerServ.Storage;
 
 namespace PeerServ.Ingest.Features;
@@ -100,6 +101,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
             return false;
         }
 
+        RelayMetrics.EventsPublished(nameof(MessageSent), messages.Count);
         try
         {
             await store.MarkEventsPublishedAsync([.. messages.Select(m => new Delivery(m.Recipient, m.MessageId))], stoppingToken);

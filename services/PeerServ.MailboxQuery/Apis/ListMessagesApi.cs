@@ -117,6 +117,7 @@ public static partial class ListMessagesApi
             items.Add(new ListedMessage(message.MessageId, message.Body, message.Sender, stamp, stamp, stamp, stamp));
         }
 
+        RelayMetrics.MessagesListed(items.Count);
         return TypedResults.Json(
             new ListMessagesResponse(items, request.Limit, request.Offset, hasMore, hasMore ? request.Offset + items.Count : null),
             ApiResults.Json);

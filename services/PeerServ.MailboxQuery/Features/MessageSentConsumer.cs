@@ -1,5 +1,6 @@
 using MassTransit;
 using PeerServ.Contracts;
+using PeerServ.ServiceDefaults;
 
 namespace PeerServ.MailboxQuery.Features;
 
@@ -13,6 +14,7 @@ public sealed class MessageSentConsumer(MailboxSignals signals) : IConsumer<Mess
     {
         ArgumentNullException.ThrowIfNull(context);
         signals.Notify(context.Message.Recipient, context.Message.MessageBox);
+        RelayMetrics.EventConsumed(nameof(MessageSent));
         return Task.CompletedTask;
     }
 }

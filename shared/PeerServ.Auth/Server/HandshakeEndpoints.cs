@@ -40,19 +40,19 @@ public static class HandshakeEndpoints
         var messageType = StringProperty(root, "messageType");
         if (version != AuthHeaders.Brc104Version)
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_UNSUPPORTED_AUTH_VERSION", $"BRC-103 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
+            await Reject(context, 400, "ERR_UNSUPPORTED_AUTH_VERSION", $"BRC-103 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
             return;
         }
 
         if (messageType != "initialRequest")
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here; this server requests no certificates.");
+            await Reject(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here; this server requests no certificates.");
             return;
         }
 
         if (!PublicKey.TryParse(StringProperty(root, "identityKey"), out var client))
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
+            await Reject(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
             return;
         }
 
@@ -60,7 +60,7 @@ public static class HandshakeEndpoints
         var clientNonceBytes = CanonicalBase64(clientNonce, 16, SessionNonce.MaxClientNonceBytes);
         if (clientNonceBytes is null)
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_INVALID_NONCE", $"initialNonce must be canonical base64 of 16-{SessionNonce.MaxClientNonceBytes} bytes.");
+            await Reject(context, 400, "ERR_INVALID_NONCE", $"initialNonce must be canonical base64 of 16-{SessionNonce.MaxClientNonceBytes} bytes.");
             return;
         }
 
@@ -92,6 +92,7 @@ public static class HandshakeEndpoints
         headers[AuthHeaders.IdentityKey] = server.IdentityKey.Hex;
         headers[AuthHeaders.YourNonce] = clientNonce;
         headers[AuthHeaders.Signature] = Convert.ToHexStringLower(signature);
+        AuthMetrics.Handshake("brc104");
         await WriteAsync(context, body);
     }
 
@@ -109,13 +110,13 @@ public static class HandshakeEndpoints
         var version = StringProperty(root, "authrite");
         if (version is null)
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_MISSING_AUTHRITE_VERSION", "The authrite version is required.");
+            await Reject(context, 400, "ERR_MISSING_AUTHRITE_VERSION", "The authrite version is required.");
             return;
         }
 
         if (!AuthriteExchange.IsSupportedVersion(version))
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_AUTHRITE_VERSION_MISMATCH", $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
+            await Reject(context, 400, "ERR_AUTHRITE_VERSION_MISMATCH", $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
             return;
         }
 
@@ -124,25 +125,25 @@ public static class HandshakeEndpoints
         var clientNonce = StringProperty(root, "nonce");
         if (identityKey is null || clientNonce is null)
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_AUTHRITE_MISSING_INITIAL_REQUEST_PARAMS", "identityKey and nonce are required.");
+            await Reject(context, 400, "ERR_AUTHRITE_MISSING_INITIAL_REQUEST_PARAMS", "identityKey and nonce are required.");
             return;
         }
 
         if (messageType is not (null or "initialRequest"))
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here.");
+            await Reject(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here.");
             return;
         }
 
         if (!PublicKey.TryParse(identityKey, out var client))
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
+            await Reject(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
             return;
         }
 
         if (CanonicalBase64(clientNonce, 16, 64) is null)
         {
-            await AuthError.WriteUnsignedAsync(context, 400, "ERR_INVALID_NONCE", "nonce must be base64 of 16-64 bytes.");
+            await Reject(context, 400, "ERR_INVALID_NONCE", "nonce must be base64 of 16-64 bytes.");
             return;
         }
 
@@ -159,6 +160,7 @@ public static class HandshakeEndpoints
             WriteEmptyRequestedCertificates(writer);
             writer.WriteString("signature", Convert.ToHexStringLower(signature));
         });
+        AuthMetrics.Handshake("authrite");
         await WriteAsync(context, body);
     }
 
@@ -166,7 +168,7 @@ public static class HandshakeEndpoints
     {
         if (context.Request.ContentLength > MaxHandshakeBytes)
         {
-            await AuthError.WriteUnsignedAsync(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
+            await Reject(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
             return null;
         }
 
@@ -178,7 +180,7 @@ public static class HandshakeEndpoints
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxHandshakeBytes)
             {
-                await AuthError.WriteUnsignedAsync(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
+                await Reject(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
                 return null;
             }
         }
@@ -197,8 +199,14 @@ public static class HandshakeEndpoints
         {
         }
 
-        await AuthError.WriteUnsignedAsync(context, 400, "ERR_BAD_REQUEST_BODY", "The handshake body must be a JSON object.");
+        await Reject(context, 400, "ERR_BAD_REQUEST_BODY", "The handshake body must be a JSON object.");
         return null;
+    }
+
+    private static Task Reject(HttpContext context, int status, string code, string description)
+    {
+        AuthMetrics.Rejected(code);
+        return AuthError.WriteUnsignedAsync(context, status, code, description);
     }
 
     private static string? StringProperty(JsonElement root, string name) =>

@@ -158,6 +158,7 @@ internal sealed partial class PeerServAuthMiddleware(
     private Task RejectAsync(HttpContext context, AuthRejection rejection)
     {
         LogRejected(logger, rejection.Code, context.Request.Path, rejection.Message);
+        AuthMetrics.Rejected(rejection.Code);
         return AuthError.WriteUnsignedAsync(context, rejection.Status, rejection.Code, rejection.Message);
     }
 

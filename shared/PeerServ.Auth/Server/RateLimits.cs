@@ -47,6 +47,7 @@ public static class RateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                AuthMetrics.Rejected("ERR_RATE_LIMITED");
                 await AuthError.WriteUnsignedAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "ERR_RATE_LIMITED",
                     $"Too many requests; retry in {retryAfter} s.");
             };

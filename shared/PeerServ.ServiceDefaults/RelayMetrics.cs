@@ -1,0 +1,26 @@
+using System.Diagnostics.Metrics;
+
+namespace PeerServ.ServiceDefaults;
+
+/// <summary>Meter "PeerServ.Relay": messages sent (per recipient), listed and acknowledged; events published and consumed.</summary>
+public static class RelayMetrics
+{
+    public const string MeterName = "PeerServ.Relay";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Sent = Meter.CreateCounter<long>("peerserv.messages.sent", description: "Messages stored, one per recipient");
+    private static readonly Counter<long> Listed = Meter.CreateCounter<long>("peerserv.messages.listed", description: "Messages returned by lists");
+    private static readonly Counter<long> Acknowledged = Meter.CreateCounter<long>("peerserv.messages.acknowledged", description: "Messages deleted by acknowledgements");
+    private static readonly Counter<long> Published = Meter.CreateCounter<long>("peerserv.events.published", description: "Events published, by type");
+    private static readonly Counter<long> Consumed = Meter.CreateCounter<long>("peerserv.events.consumed", description: "Events consumed, by type");
+
+    public static void MessagesSent(int count) => Sent.Add(count);
+
+    public static void MessagesListed(int count) => Listed.Add(count);
+
+    public static void MessagesAcknowledged(int count) => Acknowledged.Add(count);
+
+    public static void EventsPublished(string type, int count) => Published.Add(count, new KeyValuePair<string, object?>("type", type));
+
+    public static void EventConsumed(string type) => Consumed.Add(1, new KeyValuePair<string, object?>("type", type));
+}
