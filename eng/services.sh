@@ -3,6 +3,8 @@
 # without Docker. Source-free: prints `export` lines to eval.
 #   eval "$(eng/services.sh start <state-dir>)"    # exports PEERSERV_TEST_RABBITMQ, PEERSERV_TEST_MONGO
 #   eng/services.sh stop <state-dir>               # stops them by pid
+#   eng/services.sh start-rabbit|start-mongo <state-dir> <port>   one of them on a fixed port (fault tests restart it there)
+#   eng/services.sh stop-rabbit|stop-mongo <state-dir>
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:?start|stop}
@@ -20,8 +22,10 @@ start_rabbit() {
     echo "installing rabbitmq-server (Debian package)" >&2
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server >&2
   fi
-  local p d
-  p=$(free_port); d="$state/rabbitmq"; rm -rf "$d"; mkdir -p "$d/log" "$d/mnesia"
+  local p=${1:-$(free_port)} d="$state/rabbitmq"
+  # A fresh broker, unless this is a restart on a fixed port: then it keeps its state, as a real restart would.
+  [ -n "${1:-}" ] || rm -rf "$d"
+  mkdir -p "$d/log" "$d/mnesia"
   echo "[]." > "$d/enabled_plugins"
   printf "listeners.tcp.default = 127.0.0.1:%s\nloopback_users.guest = true\n" "$p" > "$d/rabbitmq.conf"
   ( export HOME=$d RABBITMQ_NODENAME=rabbit$p@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$p
@@ -36,9 +40,9 @@ start_rabbit() {
 }
 
 start_mongo() {
-  local bin="$root/tests/interop/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb" p d
+  local bin="$root/tests/interop/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb" p=${1:-$(free_port)} d="$state/jongodb"
   [ -x "$bin" ] || { echo "jongodb missing: run npm ci in tests/interop first" >&2; exit 1; }
-  p=$(free_port); d="$state/jongodb"; rm -rf "$d"; mkdir -p "$d"
+  rm -rf "$d"; mkdir -p "$d"
   nohup "$bin" --host=127.0.0.1 --port="$p" --replica-set-name=rs0 --topology-profile=singleNodeReplicaSet \
     > "$d/out.log" 2> "$d/err.log" < /dev/null & echo $! > "$d/pid"
   for _ in $(seq 100); do grep -q '^JONGODB_URI=' "$d/out.log" 2>/dev/null && break; sleep 0.05; done
@@ -46,7 +50,7 @@ start_mongo() {
   echo "export PEERSERV_TEST_MONGO='mongodb://127.0.0.1:$p/?replicaSet=rs0&serverMonitoringMode=poll'"
 }
 
-stop_all() {
+stop_rabbit() {
   local d="$state/rabbitmq" beam
   if [ -f "$d/wrapper.pid" ]; then
     beam=$(cat "$d/beam.pid" 2>/dev/null || true)
@@ -55,11 +59,24 @@ stop_all() {
     kill -TERM "$(cat "$d/epmd.pid")" 2>/dev/null || true
     rm -f "$d/wrapper.pid"
   fi
-  if [ -f "$state/jongodb/pid" ]; then kill -TERM "$(cat "$state/jongodb/pid")" 2>/dev/null || true; rm -f "$state/jongodb/pid"; fi
+}
+
+stop_mongo() {
+  local pid
+  if [ -f "$state/jongodb/pid" ]; then
+    pid=$(cat "$state/jongodb/pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$state/jongodb/pid"
+  fi
 }
 
 case "$cmd" in
   start) start_mongo; start_rabbit ;;
-  stop) stop_all ;;
-  *) echo "usage: $0 start|stop <state-dir>" >&2; exit 2 ;;
+  stop) stop_rabbit; stop_mongo ;;
+  start-rabbit) start_rabbit "${3:?port}" ;;
+  start-mongo) start_mongo "${3:?port}" ;;
+  stop-rabbit) stop_rabbit ;;
+  stop-mongo) stop_mongo ;;
+  *) echo "usage: $0 start|stop|start-rabbit|start-mongo|stop-rabbit|stop-mongo <state-dir> [port]" >&2; exit 2 ;;
 esac

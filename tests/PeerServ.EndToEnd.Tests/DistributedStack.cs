@@ -3,66 +3,97 @@ using PeerServ.Auth.Crypto;
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>
-/// Gateway + ingest + two mailbox-query replicas + ack as real processes on loopback, over the RabbitMQ and
-/// MongoDB-wire servers eng/test.sh started. One database and one secret per stack.
+/// Gateway + ingest + mailbox-query replica(s) + ack as real processes on fixed loopback ports (so that one can be
+/// killed and restarted where the gateway expects it), over the given RabbitMQ and MongoDB-wire servers.
 /// </summary>
-public sealed class DistributedStack : IAsyncLifetime
+public class StackProcesses : IAsyncDisposable
 {
-    private readonly List<ServiceProcess> _processes = [];
-
-    public DistributedStack() => Interop = new InteropSuite(() => Gateway.Url);
-
-    /// <summary>The real npm clients' suite through this stack's gateway (run once, on first use).</summary>
-    public InteropSuite Interop { get; }
+    private readonly Dictionary<string, (string Project, int Port, Dictionary<string, string> Environment)> _specs = [];
+    private readonly Dictionary<string, ServiceProcess> _running = [];
 
     public PrivateKey ServerKey { get; } = PrivateKey.Generate();
 
     public string InternalSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public ServiceProcess Gateway { get; private set; } = null!;
+    public ServiceProcess Gateway => _running["gateway"];
 
-    public ServiceProcess Ingest { get; private set; } = null!;
+    public ServiceProcess Ingest => _running["ingest"];
 
-    public IReadOnlyList<ServiceProcess> Processes => _processes;
+    public IReadOnlyList<ServiceProcess> Processes => [.. _running.Values];
 
-    public async ValueTask InitializeAsync()
+    public async Task StartAsync(string mongo, string rabbit, int queryReplicas)
     {
         var common = new Dictionary<string, string>
         {
             ["Gateway__InternalSecret"] = InternalSecret,
-            ["Storage__MongoConnectionString"] = Repository.Require("PEERSERV_TEST_MONGO", "the MongoDB-wire test server"),
+            ["Storage__MongoConnectionString"] = mongo,
             ["Storage__MongoDatabase"] = "e2e" + Guid.NewGuid().ToString("N")[..12],
-            ["ConnectionStrings__RabbitMq"] = Repository.Require("PEERSERV_TEST_RABBITMQ", "RabbitMQ"),
+            ["ConnectionStrings__RabbitMq"] = rabbit,
         };
-        Ingest = Start("ingest", "services/PeerServ.Ingest", common);
-        var queries = new[] { Start("mailbox-query-1", "services/PeerServ.MailboxQuery", common), Start("mailbox-query-2", "services/PeerServ.MailboxQuery", common) };
-        var ack = Start("ack", "services/PeerServ.Ack", common);
-        var gateway = new Dictionary<string, string>(common)
+        var gateway = new Dictionary<string, string>(common) { ["Auth__ServerPrivateKey"] = ServerKey.ToHex() };
+        Define("ingest", "services/PeerServ.Ingest", common, gateway, "ingest", "d1");
+        for (var i = 1; i <= queryReplicas; i++)
         {
-            ["Auth__ServerPrivateKey"] = ServerKey.ToHex(),
-            ["ReverseProxy__Clusters__ingest__Destinations__d1__Address"] = Ingest.Url.ToString(),
-            ["ReverseProxy__Clusters__mailbox-query__Destinations__d1__Address"] = queries[0].Url.ToString(),
-            ["ReverseProxy__Clusters__mailbox-query__Destinations__d2__Address"] = queries[1].Url.ToString(),
-            ["ReverseProxy__Clusters__ack__Destinations__d1__Address"] = ack.Url.ToString(),
-        };
-        Gateway = Start("gateway", "gateway/PeerServ.Gateway", gateway);
-        await Task.WhenAll(_processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+            Define($"mailbox-query-{i}", "services/PeerServ.MailboxQuery", common, gateway, "mailbox-query", $"d{i}");
+        }
+
+        Define("ack", "services/PeerServ.Ack", common, gateway, "ack", "d1");
+        _specs["gateway"] = ("gateway/PeerServ.Gateway", ServiceProcess.FreePort(), gateway);
+        foreach (var name in _specs.Keys)
+        {
+            _running[name] = Launch(name);
+        }
+
+        await Task.WhenAll(_running.Values.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(90))));
     }
+
+    /// <summary>Starts a stopped (or killed) process again on its port and waits until it is ready.</summary>
+    public async Task RestartAsync(string name)
+    {
+        await _running[name].DisposeAsync();
+        _running[name] = Launch(name);
+        await _running[name].WaitReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    public ServiceProcess this[string name] => _running[name];
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
+        foreach (var process in _running.Values)
         {
             await process.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 
-    private ServiceProcess Start(string name, string project, IDictionary<string, string> environment)
+    private void Define(string name, string project, Dictionary<string, string> environment, Dictionary<string, string> gateway, string cluster, string destination)
     {
-        var process = ServiceProcess.Start(name, project, environment);
-        _processes.Add(process);
-        return process;
+        var port = ServiceProcess.FreePort();
+        _specs[name] = (project, port, environment);
+        gateway[$"ReverseProxy__Clusters__{cluster}__Destinations__{destination}__Address"] = $"http://127.0.0.1:{port}/";
     }
+
+    private ServiceProcess Launch(string name)
+    {
+        var (project, port, environment) = _specs[name];
+        return ServiceProcess.Start(name, project, environment, port);
+    }
+}
+
+/// <summary>The shared stack of the end-to-end tests: two mailbox-query replicas over the servers eng/test.sh started.</summary>
+public sealed class DistributedStack : StackProcesses, IAsyncLifetime
+{
+    public DistributedStack() => Interop = new InteropSuite(() => Gateway.Url);
+
+    /// <summary>The real npm clients' suite through this stack's gateway (run once, on first use).</summary>
+    public InteropSuite Interop { get; }
+
+    public async ValueTask InitializeAsync() =>
+        await StartAsync(
+            Repository.Require("PEERSERV_TEST_MONGO", "the MongoDB-wire test server"),
+            Repository.Require("PEERSERV_TEST_RABBITMQ", "RabbitMQ"),
+            queryReplicas: 2);
 }
 
 [CollectionDefinition(Name)]
