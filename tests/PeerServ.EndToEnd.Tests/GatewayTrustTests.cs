@@ -121,10 +121,10 @@ public sealed class StoreUnavailableTests
 
 /// <summary>The server key and the internal secret never appear in any deployable's logs.</summary>
 [Collection(DistributedStackCollection.Name)]
-public sealed class SecretsInLogsTests(DistributedStack stack)
+public sealed class SecretsTests(DistributedStack stack)
 {
     [Fact]
-    public async Task Logs_OfEveryProcessAfterTrafficAndRefusals_ContainNoSecret()
+    public async Task LogsAndMetrics_OfEveryProcessAfterTrafficAndRefusals_ContainNoSecret()
     {
         using var alice = new RelayClient(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler());
         await alice.SendAsync(alice.Identity, "secrets", "x", "s1");
@@ -143,6 +143,13 @@ public sealed class SecretsInLogsTests(DistributedStack stack)
             Assert.DoesNotContain(stack.ServerKey.ToHex(), process.Output, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(stack.InternalSecret, process.Output, StringComparison.Ordinal);
         });
+        foreach (var process in stack.Processes)
+        {
+            var metrics = await http.GetStringAsync(new Uri(process.ManagementUrl, "/metrics"), TestContext.Current.CancellationToken);
+            Assert.DoesNotContain(stack.ServerKey.ToHex(), metrics, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(stack.InternalSecret, metrics, StringComparison.Ordinal);
+            Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        }
         Assert.Contains("gateway assertion", string.Join('\n', stack.Processes.Select(p => p.Output)), StringComparison.Ordinal);
     }
 }
