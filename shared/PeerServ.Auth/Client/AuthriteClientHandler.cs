@@ -32,6 +32,9 @@ public sealed class AuthriteClientHandler : DelegatingHandler
 
     public PublicKey IdentityKey => _deriver.IdentityKey;
 
+    /// <summary>Handshakes with <paramref name="origin"/> if not done yet; returns the server key it presented.</summary>
+    public async Task<PublicKey> GetServerKeyAsync(Uri origin) => (await _sessions.GetAsync(origin, HandshakeAsync)).ServerKey;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
