@@ -60,6 +60,7 @@ internal sealed class LoadRun(LoadOptions options)
             Console.WriteLine($"warmup     {warm.Stop().Requests} requests in {options.Warmup.TotalSeconds:F0} s (not counted)");
         }
 
+        var confirmedBefore = _confirmed.Count;
         var all = new Measurement("steady", options.ServerPids);
         var send = new Measurement("  send", []);
         var list = new Measurement("  list", []);
@@ -81,8 +82,8 @@ internal sealed class LoadRun(LoadOptions options)
                 }
             }
         }));
-        send.Messages = _confirmed.Count;
-        all.Messages = _confirmed.Count;
+        send.Messages = _confirmed.Count - confirmedBefore;
+        all.Messages = _confirmed.Count - confirmedBefore;
         _results.AddRange([all.Stop(), send.Stop(), list.Stop(), ack.Stop()]);
         Console.WriteLine(string.Join(Environment.NewLine, _results.TakeLast(4)));
         await PhaseAsync("drain", async (identity, m) =>

@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace PeerServ.Storage.Sqlite;
 
 /// <summary>
-/// The standalone host's store: one SQLite file in WAL mode. Writes are serialised in-process (SQLite has one
-/// writer anyway, and waiting on a semaphore is cheaper than retrying SQLITE_BUSY); reads run in parallel on
-/// pooled connections. A send commits before it returns, so a 200 means the message is on disk.
+/// The standalone host's store: one SQLite file in WAL mode. All writes go through one <see cref="SqliteWriter"/>
+/// (SQLite has one writer anyway) that commits concurrent writes together; reads run in parallel on pooled
+/// connections. A send returns after its transaction committed, so a 200 means the message is on disk.
 /// </summary>
 public sealed class SqliteMessageStore : IMessageStore, IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         """;
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SqliteWriter _writer;
 
     public SqliteMessageStore(string path)
     {
@@ -42,70 +42,55 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             Pooling = true,
             DefaultTimeout = 10,
         }.ToString();
-        Guard(() =>
+        _writer = Guard(() =>
         {
-            using var connection = Open();
-            using var command = Command(connection, Schema);
-            return command.ExecuteNonQuery();
+            using (var connection = Open())
+            using (var command = Command(connection, Schema))
+            {
+                command.ExecuteNonQuery();
+            }
+
+            return new SqliteWriter(_connectionString);
         });
     }
 
-    public async Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken)
+    public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await _writer.WaitAsync(cancellationToken);
-        try
+        return _writer.WriteAsync(w =>
         {
-            return Guard(() =>
+            // Check every delivery before writing any, so that a conflict leaves nothing of this send behind.
+            var fresh = new List<Delivery>(message.Deliveries.Count);
+            foreach (var delivery in message.Deliveries)
             {
-                using var connection = Open();
-                using var transaction = connection.BeginTransaction();
-                using var find = Command(connection, "SELECT sender, message_box, body FROM messages WHERE recipient = $r AND message_id = $id", transaction);
-                var findRecipient = find.Parameters.Add("$r", SqliteType.Text);
-                var findId = find.Parameters.Add("$id", SqliteType.Text);
-                using var insert = Command(connection, """
-                    INSERT INTO messages (recipient, message_id, message_box, sender, body, created_at, expires_at)
-                    VALUES ($r, $id, $box, $sender, $body, $created, $expires)
-                    """, transaction);
-                var insertRecipient = insert.Parameters.Add("$r", SqliteType.Text);
-                var insertId = insert.Parameters.Add("$id", SqliteType.Text);
-                insert.Parameters.AddWithValue("$box", message.MessageBox);
-                insert.Parameters.AddWithValue("$sender", message.Sender);
-                insert.Parameters.AddWithValue("$body", message.Body);
-                insert.Parameters.AddWithValue("$created", message.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$expires", message.ExpiresAt.ToUnixTimeMilliseconds());
-
-                foreach (var delivery in message.Deliveries)
+                w.Find.Parameters[0].Value = delivery.Recipient;
+                w.Find.Parameters[1].Value = delivery.MessageId;
+                using var existing = w.Find.ExecuteReader();
+                if (!existing.Read())
                 {
-                    findRecipient.Value = delivery.Recipient;
-                    findId.Value = delivery.MessageId;
-                    using (var existing = find.ExecuteReader())
-                    {
-                        if (existing.Read())
-                        {
-                            if (existing.GetString(0) == message.Sender && existing.GetString(1) == message.MessageBox && existing.GetString(2) == message.Body)
-                            {
-                                continue;
-                            }
-
-                            transaction.Rollback();
-                            return new InsertResult(InsertOutcome.Conflict, delivery);
-                        }
-                    }
-
-                    insertRecipient.Value = delivery.Recipient;
-                    insertId.Value = delivery.MessageId;
-                    insert.ExecuteNonQuery();
+                    fresh.Add(delivery);
                 }
+                else if (existing.GetString(0) != message.Sender || existing.GetString(1) != message.MessageBox || existing.GetString(2) != message.Body)
+                {
+                    return new InsertResult(InsertOutcome.Conflict, delivery);
+                }
+            }
 
-                transaction.Commit();
-                return InsertResult.Stored;
-            });
-        }
-        finally
-        {
-            _writer.Release();
-        }
+            var insert = w.Insert.Parameters;
+            insert[2].Value = message.MessageBox;
+            insert[3].Value = message.Sender;
+            insert[4].Value = message.Body;
+            insert[5].Value = message.CreatedAt.ToUnixTimeMilliseconds();
+            insert[6].Value = message.ExpiresAt.ToUnixTimeMilliseconds();
+            foreach (var delivery in fresh)
+            {
+                insert[0].Value = delivery.Recipient;
+                insert[1].Value = delivery.MessageId;
+                w.Insert.ExecuteNonQuery();
+            }
+
+            return InsertResult.Stored;
+        }, cancellationToken);
     }
 
     public Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken)
@@ -143,66 +128,38 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         }));
     }
 
-    public async Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         if (messageIds.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<string>>([]);
         }
 
-        await _writer.WaitAsync(cancellationToken);
-        try
+        return _writer.WriteAsync<IReadOnlyList<string>>(w =>
         {
-            return Guard<IReadOnlyList<string>>(() =>
+            var deleted = new List<string>();
+            w.Delete.Parameters[0].Value = recipient;
+            foreach (var id in messageIds)
             {
-                using var connection = Open();
-                using var command = Command(connection, "");
-                command.Parameters.AddWithValue("$r", recipient);
-                var names = new List<string>(messageIds.Count);
-                foreach (var id in messageIds)
+                w.Delete.Parameters[1].Value = id;
+                if (w.Delete.ExecuteNonQuery() > 0)
                 {
-                    var name = "$p" + names.Count.ToString(CultureInfo.InvariantCulture);
-                    command.Parameters.AddWithValue(name, id);
-                    names.Add(name);
+                    deleted.Add(id);
                 }
+            }
 
-                command.CommandText = $"DELETE FROM messages WHERE recipient = $r AND message_id IN ({string.Join(',', names)}) RETURNING message_id";
-                var deleted = new List<string>();
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    deleted.Add(reader.GetString(0));
-                }
-
-                return deleted;
-            });
-        }
-        finally
-        {
-            _writer.Release();
-        }
+            return deleted;
+        }, cancellationToken);
     }
 
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(w =>
         {
-            return Guard(() =>
-            {
-                using var connection = Open();
-                using var command = Command(connection, "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE expires_at <= $now LIMIT $batch)");
-                command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$batch", batchSize);
-                return command.ExecuteNonQuery();
-            });
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+            w.DeleteExpired.Parameters[0].Value = now.ToUnixTimeMilliseconds();
+            w.DeleteExpired.Parameters[1].Value = batchSize;
+            return w.DeleteExpired.ExecuteNonQuery();
+        }, cancellationToken);
 
     public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
         Task.FromResult(Guard<IReadOnlyList<StoredMessage>>(() =>
@@ -225,39 +182,20 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
             return pending;
         }));
 
-    public async Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken)
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
-        if (deliveries.Count == 0)
+        return deliveries.Count == 0 ? Task.CompletedTask : _writer.WriteAsync(w =>
         {
-            return;
-        }
-
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            Guard(() =>
+            foreach (var delivery in deliveries)
             {
-                using var connection = Open();
-                using var transaction = connection.BeginTransaction();
-                using var command = Command(connection, "UPDATE messages SET event_pending = 0 WHERE recipient = $r AND message_id = $id AND event_pending = 1", transaction);
-                var recipient = command.Parameters.Add("$r", SqliteType.Text);
-                var id = command.Parameters.Add("$id", SqliteType.Text);
-                foreach (var delivery in deliveries)
-                {
-                    recipient.Value = delivery.Recipient;
-                    id.Value = delivery.MessageId;
-                    command.ExecuteNonQuery();
-                }
+                w.MarkPublished.Parameters[0].Value = delivery.Recipient;
+                w.MarkPublished.Parameters[1].Value = delivery.MessageId;
+                w.MarkPublished.ExecuteNonQuery();
+            }
 
-                transaction.Commit();
-                return 0;
-            });
-        }
-        finally
-        {
-            _writer.Release();
-        }
+            return 0;
+        }, cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken)
@@ -271,7 +209,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private SqliteConnection Open()
     {
@@ -280,11 +218,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         return connection;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = transaction;
         return command;
     }
 
