@@ -24,12 +24,14 @@ public class AuthBenchmarks
     private byte[] _responseBody = null!;
     private PeerServAuthOptions _options = null!;
     private Brc104Exchange _verified = null!;
+    private PublicKey _client = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var serverKey = PrivateKey.Generate();
         var clientKey = PrivateKey.Generate();
+        _client = clientKey.PublicKey;
         _options = new PeerServAuthOptions { ServerPrivateKey = serverKey.ToHex(), MaxReplayEntries = 100_000_000 };
         var options = Options.Create(_options);
         _server = new ServerIdentity(serverKey);
@@ -72,6 +74,19 @@ public class AuthBenchmarks
     {
         var exchange = Verify();
         exchange.Sign(new DefaultHttpContext().Response, _responseBody);
+    }
+
+    [Benchmark]
+    public PublicKey DeriveChildPublicKey_Warm() => _server.Deriver.DerivePublicKey("2-auth message signature-a b", _client);
+
+    [Benchmark]
+    public PrivateKey DeriveChildPrivateKey_Warm() => _server.Deriver.DerivePrivateKey("2-auth message signature-a b", _client);
+
+    [Benchmark]
+    public byte[] EcdhSharedPoint_Uncached()
+    {
+        _server.Deriver.ClearCache();
+        return _server.Deriver.SharedSecret(_client);
     }
 
     [Benchmark]

@@ -19,8 +19,13 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
     private static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(10);
     private const int BatchSize = 256;
 
+    private static readonly TimeSpan MarkInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Channel<StoredMessage> _fresh = Channel.CreateBounded<StoredMessage>(
         new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    // Published, not yet marked: cleared in one store write every MarkInterval rather than one per publish.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Delivery> _published = new();
 
     /// <summary>Hands a just-stored message to the publisher; if the queue is full the relay will find it in the store.</summary>
     public void Enqueue(NewMessage message)
@@ -32,7 +37,49 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(PublishFreshAsync(stoppingToken), RelayPendingAsync(stoppingToken));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(PublishFreshAsync(stoppingToken), RelayPendingAsync(stoppingToken), MarkPublishedAsync(stoppingToken));
+
+    private async Task MarkPublishedAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(MarkInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushMarksAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Unmarked events stay pending and are published again later: at least once, never lost.
+            await FlushMarksAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task FlushMarksAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Delivery>();
+        while (batch.Count < 1000 && _published.TryDequeue(out var delivery))
+        {
+            batch.Add(delivery);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.MarkEventsPublishedAsync(batch, cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Published but still marked pending: the relay publishes them again later (at least once).
+            LogMarkFailed(logger, batch.Count, ex.Message);
+        }
+    }
 
     private async Task PublishFreshAsync(CancellationToken stoppingToken)
     {
@@ -102,14 +149,9 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         }
 
         RelayMetrics.EventsPublished(nameof(MessageSent), messages.Count);
-        try
+        foreach (var message in messages)
         {
-            await store.MarkEventsPublishedAsync([.. messages.Select(m => new Delivery(m.Recipient, m.MessageId))], stoppingToken);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            // Published but still marked pending: the relay publishes them again later (at least once).
-            LogMarkFailed(logger, messages.Count, ex.Message);
+            _published.Enqueue(new Delivery(message.Recipient, message.MessageId));
         }
 
         return true;

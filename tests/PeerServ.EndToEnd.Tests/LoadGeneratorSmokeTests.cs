@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace PeerServ.EndToEnd.Tests;
+
+/// <summary>A short run of bench/PeerServ.LoadGen (a few hundred messages) against the standalone process: zero loss.</summary>
+public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("peerserv-loadgen-").FullName;
+    private ServiceProcess _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = ServiceProcess.Start("standalone", "services/PeerServ.Standalone", new Dictionary<string, string> { ["Standalone__DataDirectory"] = _data });
+        await _host.WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("phases", "brc104")]
+    [InlineData("steady", "brc31")]
+    public async Task LoadGenerator_ShortRun_NothingLostDuplicatedOrMisattributed(string mode, string protocol)
+    {
+        var results = Path.Combine(_data, $"{mode}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            Repository.BuiltDll("bench/PeerServ.LoadGen"), "--url", _host.Url.ToString(), "--protocol", protocol, "--mode", mode,
+            "--identities", "8", "--recipients", "2", "--messages", "300", "--warmup", "0", "--ack-batch", "25",
+            "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--results", results,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+
+        Assert.True(process.ExitCode == 0, $"load generator exited {process.ExitCode}\n{await output}\n{await errors}");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
+        var verdict = json.RootElement.GetProperty("verdict");
+        Assert.Equal(600, verdict.GetProperty("Confirmed").GetInt32());
+        Assert.Equal((0, 0, 0, 0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Duplicated").GetInt32(), verdict.GetProperty("Unexpected").GetInt32(),
+            verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+        Assert.Contains("verdict: OK", await output, StringComparison.Ordinal);
+    }
+}
