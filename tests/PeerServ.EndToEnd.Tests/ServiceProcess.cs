@@ -159,10 +159,10 @@ internal static class Repository
     }
 
     /// <summary>The dll of a deployable, built in the same configuration as these tests.</summary>
-    public static string BuiltDll(string project)
+    public static string BuiltDll(string project, string? assemblyName = null)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var name = Path.GetFileName(project);
+        var name = assemblyName ?? Path.GetFileName(project);
         var dll = Path.Combine(Root, project, "bin", configuration, "net10.0", name + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built; build the solution first.");
     }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace PeerServ.EndToEnd.Tests;
+
+/// <summary>The peerserv command-line tool against the standalone host as a real process.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("peerserv-cli-").FullName;
+    private ServiceProcess _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = ServiceProcess.Start("standalone", "services/PeerServ.Standalone", new Dictionary<string, string> { ["Standalone__DataDirectory"] = Path.Combine(_data, "relay") });
+        await _host.WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("brc104")]
+    [InlineData("brc31")]
+    public async Task Cli_KeygenSendListAck_RoundTrip(string protocol)
+    {
+        var alice = Path.Combine(_data, $"alice-{protocol}.key");
+        var bob = Path.Combine(_data, $"bob-{protocol}.key");
+        var bobKey = (await Cli(0, "keygen", "--out", bob, "--json")).GetProperty("identityKey").GetString()!;
+        var aliceKey = (await Cli(0, "keygen", "--out", alice, "--json")).GetProperty("identityKey").GetString()!;
+
+        var sent = await Cli(0, "send", "--to", bobKey, "--box", "cli", "--id", "c1", "hello from the cli 🌍", "--key-file", alice, "--protocol", protocol, "--json");
+        var listed = await Cli(0, "list", "--box", "cli", "--key-file", bob, "--protocol", protocol, "--json");
+        var acked = await Cli(0, "ack", "c1", "--key-file", bob, "--protocol", protocol, "--json");
+        var after = await Cli(0, "list", "--box", "cli", "--key-file", bob, "--protocol", protocol, "--json");
+
+        Assert.Equal("c1", sent.GetProperty("messageId").GetString());
+        var message = Assert.Single(listed.GetProperty("messages").EnumerateArray());
+        Assert.Equal(("hello from the cli 🌍", aliceKey, "c1"), (message.GetProperty("body").GetString(), message.GetProperty("sender").GetString(), message.GetProperty("messageId").GetString()));
+        Assert.Equal(1, acked.GetProperty("acknowledged").GetInt32());
+        Assert.Empty(after.GetProperty("messages").EnumerateArray());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(alice));
+    }
+
+    [Fact]
+    public async Task Cli_BodyFromStandardInput_AndTextOutput()
+    {
+        var key = Path.Combine(_data, "stdin.key");
+        var identity = (await Cli(0, "keygen", "--out", key, "--json")).GetProperty("identityKey").GetString()!;
+
+        var (code, output, _) = await Run("multi\nline body\n", "send", "--to", identity, "--box", "stdin", "--key-file", key, "-");
+        var (_, list, _) = await Run(null, "list", "--box", "stdin", "--key-file", key);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("sent: ", output, StringComparison.Ordinal);
+        Assert.Contains("multi\nline body", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cli_BadKeyUnreachableServerAndRefusals_ClearErrorsAndExitCodes()
+    {
+        var badKey = Path.Combine(_data, "bad.key");
+        await File.WriteAllTextAsync(badKey, "not a key", TestContext.Current.CancellationToken);
+        var good = Path.Combine(_data, "good.key");
+        var identity = (await Cli(0, "keygen", "--out", good, "--json")).GetProperty("identityKey").GetString()!;
+
+        var bad = await Run(null, "list", "--box", "b", "--key-file", badKey);
+        var unreachable = await Run(null, "list", "--box", "b", "--key-file", good, "--server", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        var refused = await Run(null, "send", "--to", "02abc", "--box", "b", "x", "--key-file", good);
+        var nothing = await Run(null, "ack", "never", "--key-file", good);
+
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("Bad identity key", bad.Error, StringComparison.Ordinal);
+        Assert.Equal(5, unreachable.Code);
+        Assert.Contains("Cannot reach the relay", unreachable.Error, StringComparison.Ordinal);
+        Assert.Equal(3, refused.Code);
+        Assert.Contains("ERR_INVALID_RECIPIENT_KEY", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(3, nothing.Code);
+        Assert.Contains("ERR_INVALID_ACKNOWLEDGMENT", nothing.Error, StringComparison.Ordinal);
+        Assert.NotEmpty(identity);
+    }
+
+    private async Task<JsonElement> Cli(int expectedCode, params string[] args)
+    {
+        var (code, output, error) = await Run(null, args);
+        Assert.True(code == expectedCode, $"peerserv {string.Join(' ', args)} exited {code}: {error}{output}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private async Task<(int Code, string Output, string Error)> Run(string? input, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(Repository.BuiltDll("tools/PeerServ.Cli", "peerserv"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PEERSERV_SERVER"] = _host.Url.ToString();
+        start.Environment.Remove("PEERSERV_KEY");
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

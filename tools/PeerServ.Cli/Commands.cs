@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PeerServ.Auth.Client;
+using PeerServ.Auth.Crypto;
+
+namespace PeerServ.Cli;
+
+/// <summary>The four commands, on our authenticated client handlers.</summary>
+internal static class Commands
+{
+    public static async Task<int> RunAsync(CliOptions cli, TextReader stdin, TextWriter stdout)
+    {
+        switch (cli.Command)
+        {
+            case "keygen":
+                return KeyGen(cli, stdout);
+            case "send":
+            {
+                var body = cli.Arguments.Count == 1 ? cli.Arguments[0] : throw new CliException("send takes exactly one BODY (or - for standard input).", 2);
+                if (body == "-")
+                {
+                    body = await stdin.ReadToEndAsync();
+                }
+
+                var message = new JsonObject { ["recipient"] = cli.Require("to"), ["messageBox"] = cli.Require("box"), ["body"] = body };
+                if (cli.Option("id") is { } id)
+                {
+                    message["messageId"] = id;
+                }
+
+                var reply = await PostAsync(cli, "/sendMessage", new JsonObject { ["message"] = message });
+                return Print(cli, stdout, reply, r => $"sent: {r["messageId"]}");
+            }
+
+            case "list":
+            {
+                var request = new JsonObject { ["messageBox"] = cli.Require("box") };
+                if (cli.Option("wait") is { } wait)
+                {
+                    request["waitSeconds"] = int.TryParse(wait, out var seconds) ? seconds : throw new CliException("--wait takes whole seconds.", 2);
+                }
+
+                var reply = await PostAsync(cli, "/listMessages", request);
+                return Print(cli, stdout, reply, r => string.Join('\n', r["messages"]!.AsArray().Select(m => $"{m!["messageId"]}\t{m["sender"]}\t{m["createdAt"]}\t{m["body"]}")));
+            }
+
+            case "ack":
+            {
+                if (cli.Arguments.Count == 0)
+                {
+                    throw new CliException("ack takes one or more message ids.", 2);
+                }
+
+                var reply = await PostAsync(cli, "/acknowledgeMessage", new JsonObject { ["messageIds"] = new JsonArray([.. cli.Arguments.Select(a => JsonValue.Create(a))]) });
+                return Print(cli, stdout, reply, r => $"acknowledged: {r["acknowledged"]}");
+            }
+
+            default:
+                throw new CliException($"Unknown command '{cli.Command}'.\n\n{CliOptions.Usage}", 2);
+        }
+    }
+
+    private static int KeyGen(CliOptions cli, TextWriter stdout)
+    {
+        var key = PrivateKey.Generate();
+        if (cli.Option("out") is { } path)
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            try
+            {
+                using var writer = new StreamWriter(path, Encoding.ASCII, options);
+                writer.Write(key.ToHex());
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"Cannot write the key file {path}: {ex.Message}");
+            }
+        }
+
+        var result = new JsonObject { ["identityKey"] = key.PublicKey.Hex };
+        if (cli.Option("out") is null)
+        {
+            result["privateKey"] = key.ToHex();
+        }
+        else
+        {
+            result["keyFile"] = cli.Option("out");
+        }
+
+        return Print(cli, stdout, result, r => r["privateKey"] is null ? $"identity key {r["identityKey"]} written to {r["keyFile"]}" : $"private key  {r["privateKey"]}\nidentity key {r["identityKey"]}");
+    }
+
+    private static async Task<JsonObject> PostAsync(CliOptions cli, string path, JsonObject body)
+    {
+        var key = LoadKey(cli);
+        var server = cli.Option("server") ?? Environment.GetEnvironmentVariable("PEERSERV_SERVER") ?? "http://localhost:8080";
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            throw new CliException($"--server must be an http(s) URL, not '{server}'.", 2);
+        }
+
+        HttpMessageHandler handler = (cli.Option("protocol") ?? "brc104") switch
+        {
+            "brc104" => new Brc104ClientHandler(key),
+            "brc31" => new AuthriteClientHandler(key),
+            var other => throw new CliException($"--protocol must be brc104 or brc31, not '{other}'.", 2),
+        };
+        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(90) };
+        try
+        {
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(path, content);
+            var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync())?.AsObject() ?? throw new CliException("The relay answered with no JSON.");
+            if (response.StatusCode != HttpStatusCode.OK || (string?)reply["status"] != "success")
+            {
+                throw new CliException($"The relay refused ({(int)response.StatusCode} {reply["code"]}): {reply["description"]}", 3);
+            }
+
+            return reply;
+        }
+        catch (PeerServAuthException ex)
+        {
+            throw new CliException($"Authentication failed{(ex.Code is null ? "" : $" ({ex.Code})")}: {ex.Message}", 4);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new CliException($"Cannot reach the relay at {baseUri}: {ex.Message}", 5);
+        }
+        catch (TaskCanceledException)
+        {
+            throw new CliException($"The relay at {baseUri} did not answer in time.", 5);
+        }
+    }
+
+    private static PrivateKey LoadKey(CliOptions cli)
+    {
+        string hex;
+        string source;
+        if (cli.Option("key-file") is { } file)
+        {
+            source = $"key file {file}";
+            try
+            {
+                hex = File.ReadAllText(file);
+            }
+            catch (IOException ex)
+            {
+                throw new CliException($"Cannot read the {source}: {ex.Message}", 2);
+            }
+        }
+        else
+        {
+            source = "$PEERSERV_KEY";
+            hex = Environment.GetEnvironmentVariable("PEERSERV_KEY")
+                ?? throw new CliException("No identity key: pass --key-file FILE or set PEERSERV_KEY (create one with: peerserv keygen).", 2);
+        }
+
+        try
+        {
+            return PrivateKey.FromHex(hex);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException($"Bad identity key in {source}: {ex.Message}", 2);
+        }
+    }
+
+    private static int Print(CliOptions cli, TextWriter stdout, JsonObject result, Func<JsonObject, string> text)
+    {
+        stdout.WriteLine(cli.Json ? result.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) : text(result));
+        return 0;
+    }
+}
