@@ -9,6 +9,6 @@ builder.AddGateway();
 var app = builder.Build();
 app.UsePeerServAuth();
 app.MapPeerServAuthHandshakes();
-app.MapReverseProxy();
+app.MapReverseProxy(proxy => proxy.UseSessionAffinity().UseLoadBalancing().UsePassiveHealthChecks().UseUnavailableAsRetryable());
 app.MapDefaultEndpoints();
 app.Run();

@@ -41,6 +41,56 @@ public sealed class FaultTests(FaultStack faults) : IClassFixture<FaultStack>
     }
 
     [Fact]
+    public async Task SigTerm_ToIngestDuringABurst_EveryRequestAnswered200Or503NeverReset()
+    {
+        var outcomes = new ConcurrentBag<string>();
+        var confirmed = new ConcurrentBag<(RelayClient Client, string Id)>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 8).Select(_ => new RelayClient(PrivateKey.Generate(), Stack.Gateway.Url, new SocketsHttpHandler())).ToList();
+        var burst = clients.Select((client, c) => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var (status, json) = await client.SendAsync(client.Identity, "sigterm", $"{c}/{i}", $"t{c}-{i}");
+                    outcomes.Add(status == HttpStatusCode.ServiceUnavailable ? $"503 {json.Code()}" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (status == HttpStatusCode.OK)
+                    {
+                        confirmed.Add((client, $"t{c}-{i}"));
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    outcomes.Add("exception: " + ex.Message);
+                }
+            }
+        })).ToList();
+
+        await WaitUntil(() => outcomes.Count(o => o == "200") >= 40, TimeSpan.FromSeconds(30));
+        await Stack.Ingest.TerminateAsync(TimeSpan.FromSeconds(40));
+        var exitCode = Stack.Ingest.ExitCode;
+        await Task.Delay(500);
+        await Stack.RestartAsync("ingest");
+        var before = outcomes.Count(o => o == "200");
+        await WaitUntil(() => outcomes.Count(o => o == "200") >= before + 20, TimeSpan.FromSeconds(30));
+        stop.Cancel();
+        await Task.WhenAll(burst);
+
+        Assert.Equal(0, exitCode);
+        var unexpected = outcomes.Where(o => o != "200" && o != "503 ERR_SERVICE_UNAVAILABLE").ToList();
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {outcomes.Count} answers were neither 200 nor a retryable 503: {string.Join(" | ", unexpected.Distinct().Take(5))}");
+        foreach (var group in confirmed.GroupBy(c => c.Client))
+        {
+            var listed = (await group.Key.ListAsync("sigterm")).Select(m => m.Str("messageId")).ToHashSet();
+            var lost = group.Select(c => c.Id).Where(id => !listed.Contains(id)).ToList();
+            Assert.True(lost.Count == 0, $"confirmed but not listed: {string.Join(", ", lost)}");
+        }
+
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task Broker_StoppedDuringSends_SendsAnswered200AndEventsPublishedOnceItIsBack()
     {
         using var alice = new RelayClient(PrivateKey.Generate(), Stack.Gateway.Url, new SocketsHttpHandler());
