@@ -16,6 +16,13 @@ fail_setup() {
 echo "== installing the real npm clients and the MongoDB-wire test server (tests/interop, package-lock.json)"
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error) || fail_setup "npm ci failed in tests/interop: node 20 and npm with access to the npm registry are needed"
 
+echo "== tools the deployment tests use: kubectl (on the machine) and Debian's docker-compose (offline 'config' only)"
+command -v kubectl > /dev/null || fail_setup "kubectl is missing: the k8s manifest tests render k8s/ with 'kubectl kustomize'"
+if ! command -v docker-compose > /dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose) > /dev/null \
+    || fail_setup "could not install docker-compose (Debian package, apt as root): the compose.yml test validates with 'docker-compose config'"
+fi
+
 echo "== starting RabbitMQ and the MongoDB-wire test server on loopback"
 state=$(mktemp -d /tmp/peerserv-test.XXXXXX)
 trap 'eng/services.sh stop "$state" || true' EXIT

@@ -64,13 +64,17 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Kestrel limits against slow and oversized clients, as the lowest-priority configuration source, so that
-    /// appsettings and environment variables (Kestrel__Limits__…) still override each of them.
+    /// Log levels, and Kestrel limits against slow and oversized clients, as the lowest-priority configuration
+    /// source, so that appsettings and environment variables (Kestrel__Limits__…) still override each of them.
     /// </summary>
     private static void AddKestrelLimitDefaults(IConfigurationBuilder configuration)
     {
         var defaults = new Dictionary<string, string?>
         {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:MassTransit"] = "Warning",
+            ["Logging:LogLevel:Yarp"] = "Warning",
             ["Kestrel:AddServerHeader"] = "false",
             ["Kestrel:Limits:MaxRequestLineSize"] = "8192",
             ["Kestrel:Limits:MaxRequestHeadersTotalSize"] = "32768",
