@@ -1,4 +1,5 @@
 using PeerServ.Auth.Server;
+using PeerServ.Gateway.OpenApi;
 using PeerServ.ServiceDefaults;
 using PeerServ.Storage;
 using Yarp.ReverseProxy.Transforms;
@@ -18,6 +19,7 @@ public static class GatewayExtensions
         var relay = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
         builder.Services.AddPeerServAuth(builder.Configuration, auth => auth.MaxRequestBodyBytes = relay.MaxRequestBytes);
         builder.Services.AddGatewayTrust(builder.Configuration);
+        builder.Services.AddPublicApiDocument();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddRequestTransform(context =>
