@@ -25,25 +25,11 @@ public static partial class AcknowledgeMessageApi
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (context.GetPeerIdentity() is not { } caller)
+        var (caller, ids, error) = await JsonRequest.ReadAuthenticatedAsync(context, 1 << 20, "ERR_REQUEST_TOO_LARGE",
+            root => AcknowledgeRequest.Parse(root, relayOptions.Value));
+        if (error is not null)
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized, "ERR_AUTH_REQUIRED", "Authentication required");
-        }
-
-        var (document, readError) = await JsonRequest.ReadObjectAsync(context, 1 << 20, "ERR_REQUEST_TOO_LARGE");
-        if (document is null)
-        {
-            return readError!;
-        }
-
-        IReadOnlyList<string>? ids;
-        using (document)
-        {
-            (ids, var error) = AcknowledgeRequest.Parse(document.RootElement, relayOptions.Value);
-            if (ids is null)
-            {
-                return error!;
-            }
+            return error;
         }
 
         var logger = loggers.CreateLogger(nameof(AcknowledgeMessageApi));

@@ -24,54 +24,41 @@ public static partial class SendMessageApi
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (context.GetPeerIdentity() is not { } caller)
-        {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized, "ERR_AUTH_REQUIRED", "Authentication required");
-        }
-
         var options = relayOptions.Value;
-        var (document, readError) = await JsonRequest.ReadObjectAsync(context, options.MaxRequestBytes, "ERR_MESSAGE_BODY_TOO_LARGE");
-        if (document is null)
+        var (caller, request, error) = await JsonRequest.ReadAuthenticatedAsync(context, options.MaxRequestBytes, "ERR_MESSAGE_BODY_TOO_LARGE",
+            root => SendMessageRequest.Parse(root, options));
+        if (error is not null)
         {
-            return readError!;
+            return error;
         }
 
-        using (document)
+        var ids = request.MessageIds ?? [.. request.Recipients.Select(_ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))];
+        var deliveries = request.Recipients.Zip(ids, (recipient, id) => new Delivery(recipient, id)).ToList();
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var message = new NewMessage(caller.IdentityKey.Hex, request.MessageBox, request.Body, deliveries, now, now + options.Retention);
+        InsertResult result;
+        try
         {
-            var (request, error) = SendMessageRequest.Parse(document.RootElement, options);
-            if (request is null)
-            {
-                return error!;
-            }
-
-            var ids = request.MessageIds ?? [.. request.Recipients.Select(_ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))];
-            var deliveries = request.Recipients.Zip(ids, (recipient, id) => new Delivery(recipient, id)).ToList();
-            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            var message = new NewMessage(caller.IdentityKey.Hex, request.MessageBox, request.Body, deliveries, now, now + options.Retention);
-            InsertResult result;
-            try
-            {
-                result = await store.InsertAsync(message, context.RequestAborted);
-            }
-            catch (StoreUnavailableException ex)
-            {
-                LogStoreUnavailable(loggers.CreateLogger(nameof(SendMessageApi)), ex.Message);
-                return ApiResults.Unavailable(context, "The message store is unavailable; nothing was stored. Retry the same request.");
-            }
-
-            if (result.Outcome == InsertOutcome.Conflict)
-            {
-                return ApiResults.BadRequest("ERR_DUPLICATE_MESSAGE",
-                    $"A different message with id '{result.Conflicting!.MessageId}' was already sent to {result.Conflicting.Recipient}; nothing was stored.");
-            }
-
-            RelayMetrics.MessagesSent(deliveries.Count);
-            outbox.Enqueue(message);
-            return TypedResults.Json(new SendMessageResponse(
-                $"Your message has been sent to {deliveries.Count} recipient(s).",
-                deliveries.Count == 1 ? deliveries[0].MessageId : ids,
-                [.. deliveries.Select(d => new SendResult(d.Recipient, d.MessageId))]), ApiResults.Json);
+            result = await store.InsertAsync(message, context.RequestAborted);
         }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(loggers.CreateLogger(nameof(SendMessageApi)), ex.Message);
+            return ApiResults.Unavailable(context, "The message store is unavailable; nothing was stored. Retry the same request.");
+        }
+
+        if (result.Outcome == InsertOutcome.Conflict)
+        {
+            return ApiResults.BadRequest("ERR_DUPLICATE_MESSAGE",
+                $"A different message with id '{result.Conflicting!.MessageId}' was already sent to {result.Conflicting.Recipient}; nothing was stored.");
+        }
+
+        RelayMetrics.MessagesSent(deliveries.Count);
+        outbox.Enqueue(message);
+        return TypedResults.Json(new SendMessageResponse(
+            $"Your message has been sent to {deliveries.Count} recipient(s).",
+            deliveries.Count == 1 ? deliveries[0].MessageId : ids,
+            [.. deliveries.Select(d => new SendResult(d.Recipient, d.MessageId))]), ApiResults.Json);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable for a send: {Reason}")]

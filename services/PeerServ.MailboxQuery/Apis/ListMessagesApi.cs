@@ -25,26 +25,12 @@ public static partial class ListMessagesApi
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (context.GetPeerIdentity() is not { } caller)
-        {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized, "ERR_AUTH_REQUIRED", "Authentication required");
-        }
-
         var options = relayOptions.Value;
-        var (document, readError) = await JsonRequest.ReadObjectAsync(context, 64 * 1024, "ERR_REQUEST_TOO_LARGE");
-        if (document is null)
+        var (caller, request, error) = await JsonRequest.ReadAuthenticatedAsync(context, 64 * 1024, "ERR_REQUEST_TOO_LARGE",
+            root => ListMessagesRequest.Parse(root, options));
+        if (error is not null)
         {
-            return readError!;
-        }
-
-        ListMessagesRequest? request;
-        using (document)
-        {
-            (request, var error) = ListMessagesRequest.Parse(document.RootElement, options);
-            if (request is null)
-            {
-                return error!;
-            }
+            return error;
         }
 
         var recipient = caller.IdentityKey.Hex;

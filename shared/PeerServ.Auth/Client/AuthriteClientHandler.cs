@@ -83,13 +83,7 @@ public sealed class AuthriteClientHandler : DelegatingHandler
             throw new PeerServAuthException("The response signature is not valid.", response.StatusCode);
         }
 
-        var content = new ByteArrayContent(responseBody);
-        foreach (var header in response.Content.Headers)
-        {
-            content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        response.Content = content;
+        response.Content = BufferedContent.From(responseBody, response.Content);
         return response;
     }
 

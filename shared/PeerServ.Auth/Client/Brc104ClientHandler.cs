@@ -37,7 +37,6 @@ public sealed class Brc104ClientHandler : DelegatingHandler
         var target = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         var originalContent = request.Content;
         var body = originalContent is null ? [] : await originalContent.ReadAsByteArrayAsync(cancellationToken);
-        var contentHeaders = originalContent?.Headers.ToList() ?? [];
 
         for (var attempt = 0; ; attempt++)
         {
@@ -46,13 +45,7 @@ public sealed class Brc104ClientHandler : DelegatingHandler
             request.RequestUri = target;
             if (originalContent is not null)
             {
-                var copy = new ByteArrayContent(body);
-                foreach (var header in contentHeaders)
-                {
-                    copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-                }
-
-                request.Content = copy;
+                request.Content = BufferedContent.From(body, originalContent);
             }
 
             Sign(request, body, session, out var requestId);
@@ -72,13 +65,7 @@ public sealed class Brc104ClientHandler : DelegatingHandler
             }
 
             Verify(response, responseBody, session, requestId);
-            var content = new ByteArrayContent(responseBody);
-            foreach (var header in response.Content.Headers)
-            {
-                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-
-            response.Content = content;
+            response.Content = BufferedContent.From(responseBody, response.Content);
             return response;
         }
     }
