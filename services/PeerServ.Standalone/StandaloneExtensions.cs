@@ -52,7 +52,8 @@ internal static partial class StandaloneExtensions
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var urls = string.Join(", ", addresses);
+            var management = app.Configuration["Management:Url"] ?? "http://localhost:9464";
+            var urls = string.Join(", ", addresses.Where(a => !string.Equals(a.TrimEnd('/'), management.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)));
             var key = app.Services.GetRequiredService<ServerIdentity>().IdentityKey.Hex;
             LogListening(app.Logger, urls, key);
         });
