@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Time.Testing;
+using PeerServ.Auth.Crypto;
+using PeerServ.Auth.Server;
+using PeerServ.ServiceDefaults;
+
+namespace PeerServ.ServiceDefaults.Tests;
+
+public sealed class GatewayAssertionTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly PeerIdentity _identity = new(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
+    private readonly GatewayTrustOptions _options = new() { InternalSecret = new string('k', 40) };
+
+    [Fact]
+    public void Verify_FreshAssertionFromTheSameSecret_YieldsTheIdentityOnce()
+    {
+        var gateway = new GatewayAssertion(_options, _time);
+        var service = new GatewayAssertion(_options, _time);
+        var assertion = gateway.Create(_identity, "POST", "/sendMessage");
+
+        var first = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", out _);
+        var again = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", out var reason);
+
+        Assert.Equal(_identity, first);
+        Assert.Null(again);
+        Assert.Contains("replayed", reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("identity")]
+    [InlineData("protocol")]
+    [InlineData("method")]
+    [InlineData("path")]
+    [InlineData("mac")]
+    [InlineData("garbage")]
+    public void Verify_AnyPartChanged_Refused(string changed)
+    {
+        var gateway = new GatewayAssertion(_options, _time);
+        var service = new GatewayAssertion(_options, _time);
+        var assertion = gateway.Create(_identity, "POST", "/sendMessage");
+        var identity = _identity.IdentityKey.Hex;
+        var (protocol, method, path) = ("Brc104", "POST", "/sendMessage");
+        switch (changed)
+        {
+            case "identity": identity = PrivateKey.Generate().PublicKey.Hex; break;
+            case "protocol": protocol = "Authrite"; break;
+            case "method": method = "GET"; break;
+            case "path": path = "/acknowledgeMessage"; break;
+            case "mac": assertion = assertion[..^4] + (assertion.EndsWith("AAA=", StringComparison.Ordinal) ? "BBB=" : "AAA="); break;
+            default: assertion = "v1.not.an.assertion"; break;
+        }
+
+        Assert.Null(service.Verify(assertion, identity, protocol, method, path, out var reason));
+        Assert.False(string.IsNullOrEmpty(reason));
+    }
+
+    [Fact]
+    public void Verify_OtherSecretOrOutsideTheClockWindow_Refused()
+    {
+        var forger = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = new string('x', 40) }, _time);
+        var service = new GatewayAssertion(_options, _time);
+        var forged = forger.Create(_identity, "POST", "/listMessages");
+        var stale = new GatewayAssertion(_options, _time).Create(_identity, "POST", "/listMessages");
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Null(service.Verify(forged, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", out _));
+        Assert.Null(service.Verify(stale, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", out var reason));
+        Assert.Contains("time window", reason, StringComparison.Ordinal);
+    }
+}
