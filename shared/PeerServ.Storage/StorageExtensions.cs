@@ -16,6 +16,12 @@ public static class StorageExtensions
     public static IServiceCollection AddRelayOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(RelayOptionsMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<RelayOptionsMarker>();
         services.AddOptions<RelayOptions>()
             .Bind(configuration.GetSection(RelayOptions.SectionName))
             .ValidateDataAnnotations()
@@ -76,3 +82,6 @@ internal sealed class MessageStoreHealthCheck(IMessageStore store) : IHealthChec
         }
     }
 }
+
+/// <summary>Marks that the relay options are registered (the standalone host composes three APIs that each need them).</summary>
+internal sealed class RelayOptionsMarker;

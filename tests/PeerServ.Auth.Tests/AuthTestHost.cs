@@ -92,6 +92,22 @@ internal sealed class TamperHandler(HttpMessageHandler inner, Func<HttpRequestMe
 
     public Func<HttpRequestMessage, Task>? Tamper { get; set; } = tamper;
 
+    /// <summary>The last request sent, headers and all, with <paramref name="json"/> as its body: a replay.</summary>
+    public HttpRequestMessage CopyOfLast(string json)
+    {
+        var original = Sent.Last();
+        var copy = new HttpRequestMessage(original.Method, original.RequestUri)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        foreach (var header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var isHandshake = request.RequestUri!.AbsolutePath is "/.well-known/auth" or "/authrite/initialRequest";

@@ -99,12 +99,7 @@ public sealed class AuthriteRoundTripTests : IAsyncLifetime
         var recorder = new TamperHandler(_host.Server.CreateHandler());
         using var client = _host.AuthriteClient(_clientKey, recorder);
         using var first = await client.PostAsync("/echo", Json("{\"n\":1}"), TestContext.Current.CancellationToken);
-        var original = recorder.Sent.Last();
-        using var replay = new HttpRequestMessage(HttpMethod.Post, original.RequestUri) { Content = Json("{\"n\":1}") };
-        foreach (var header in original.Headers)
-        {
-            replay.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        using var replay = recorder.CopyOfLast("{\"n\":1}");
 
         using var raw = _host.RawClient();
         using var replayed = await raw.SendAsync(replay, TestContext.Current.CancellationToken);

@@ -104,15 +104,7 @@ public sealed partial class Brc104RoundTripTests : IAsyncLifetime
         var recorder = new TamperHandler(_host.Server.CreateHandler());
         using var client = _host.Brc104Client(_clientKey, recorder);
         using var first = await client.PostAsJsonAsync("/echo", new { n = 1 }, TestContext.Current.CancellationToken);
-        var original = recorder.Sent.Last();
-        using var replay = new HttpRequestMessage(HttpMethod.Post, original.RequestUri)
-        {
-            Content = new StringContent("{\"n\":1}", Encoding.UTF8, "application/json"),
-        };
-        foreach (var header in original.Headers)
-        {
-            replay.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        using var replay = recorder.CopyOfLast("{\"n\":1}");
 
         using var raw = _host.RawClient();
         using var replayed = await raw.SendAsync(replay, TestContext.Current.CancellationToken);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
 using PeerServ.Auth.Server;
@@ -225,8 +224,4 @@ public sealed class ProtocolVectorTests
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(JsonElement obj) =>
         obj.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString()!));
-
-    // Keeps Options in scope for test helpers in other files.
-    internal static IOptions<PeerServAuthOptions> Options(string serverKeyHex) =>
-        Microsoft.Extensions.Options.Options.Create(new PeerServAuthOptions { ServerPrivateKey = serverKeyHex });
 }

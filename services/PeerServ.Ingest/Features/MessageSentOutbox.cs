@@ -110,26 +110,28 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                IReadOnlyList<StoredMessage> pending;
-                do
+                try
                 {
-                    pending = await store.ListPendingEventsAsync(time.GetUtcNow() - RelayGrace, BatchSize, stoppingToken);
-                    if (pending.Count > 0)
+                    IReadOnlyList<StoredMessage> pending;
+                    do
                     {
-                        LogRelaying(logger, pending.Count);
+                        pending = await store.ListPendingEventsAsync(time.GetUtcNow() - RelayGrace, BatchSize, stoppingToken);
+                        if (pending.Count > 0)
+                        {
+                            LogRelaying(logger, pending.Count);
+                        }
                     }
+                    while (pending.Count > 0 && await PublishAsync(pending, stoppingToken) && pending.Count == BatchSize);
                 }
-                while (pending.Count > 0 && await PublishAsync(pending, stoppingToken) && pending.Count == BatchSize);
+                catch (StoreUnavailableException ex)
+                {
+                    // Try again at the next tick; the pending marks are still in the store.
+                    LogRelayFailed(logger, ex.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LogRelayFailed(logger, ex.Message);
-            await Task.Delay(RelayInterval, stoppingToken);
-            await RelayPendingAsync(stoppingToken);
         }
     }
 

@@ -16,10 +16,10 @@ internal sealed class Brc104Exchange : AuthExchange
     private readonly string _nonce;
     private readonly byte[] _nonceBytes;
     private readonly byte[] _signature;
-    private readonly string _claimedIdentity;
+    private readonly PublicKey _claimedIdentity;
 
     private Brc104Exchange(ServerIdentity server, Brc104SessionTable sessions, Brc104Session session, string requestIdHeader,
-        byte[] requestId, string nonce, byte[] nonceBytes, byte[] signature, string claimedIdentity)
+        byte[] requestId, string nonce, byte[] nonceBytes, byte[] signature, PublicKey claimedIdentity)
     {
         _server = server;
         _sessions = sessions;
@@ -44,8 +44,7 @@ internal sealed class Brc104Exchange : AuthExchange
 
         var requestIdHeader = Header(headers, AuthHeaders.RequestId, maxHeader);
         var requestId = Base64Header(AuthHeaders.RequestId, requestIdHeader, 1, 64);
-        var identity = Header(headers, AuthHeaders.IdentityKey, maxHeader);
-        if (!PublicKey.TryParse(identity, out _))
+        if (!PublicKey.TryParse(Header(headers, AuthHeaders.IdentityKey, maxHeader), out var identity))
         {
             throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {AuthHeaders.IdentityKey} header must be a compressed secp256k1 public key in hex.");
         }
@@ -74,7 +73,7 @@ internal sealed class Brc104Exchange : AuthExchange
     internal void VerifySignature(HttpContext context, ReadOnlySpan<byte> body)
     {
         // The identity is the session's key; a header naming anyone else is refused, never believed.
-        if (!PublicKey.TryParse(_claimedIdentity, out var claimed) || !claimed.Equals(_session.Peer))
+        if (!_claimedIdentity.Equals(_session.Peer))
         {
             throw new AuthRejection(401, "ERR_INVALID_AUTH_IDENTITY", "The identity key header does not match the key this session was opened with.");
         }
