@@ -22,6 +22,13 @@ public static class GatewayExtensions
         builder.Services.AddPublicApiDocument();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
+            // looked up again every RefreshPeriod so that scaling up or down is followed.
+            .AddDnsDestinationResolver(options =>
+            {
+                options.RefreshPeriod = TimeSpan.FromSeconds(10);
+                builder.Configuration.GetSection("Gateway:DnsDestinations").Bind(options);
+            })
             .AddTransforms(transforms => transforms.AddRequestTransform(context =>
             {
                 var headers = context.ProxyRequest.Headers;

@@ -23,11 +23,13 @@ internal static partial class StandaloneExtensions
 
     /// <summary>
     /// Data directory from "Standalone:DataDirectory" (default peerserv-data/ under the working directory) holding
-    /// relay.db and the server key; http://localhost:8080 unless --urls or ASPNETCORE_URLS say otherwise.
+    /// relay.db and the server key; http://localhost:8080 unless --urls / ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS /
+    /// HTTP_PORTS (every interface, as in the container image) say otherwise.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        string?[] listeners = [builder.Configuration[WebHostDefaults.ServerUrlsKey], builder.Configuration[WebHostDefaults.HttpPortsKey], builder.Configuration[WebHostDefaults.HttpsPortsKey]];
+        if (listeners.All(string.IsNullOrEmpty))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }

@@ -24,6 +24,8 @@ public static class PeerServBus
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
+            // MassTransit 8.4+ reports usage to usage-tracking.masstransit.io a few minutes after start: a relay never calls out.
+            x.DisableUsageTelemetry();
             consumers(x);
             if (inMemory)
             {

@@ -101,8 +101,9 @@ public static class ServiceDefaultsExtensions
         if (!string.IsNullOrWhiteSpace(management) && addresses is not null)
         {
             var port = new Uri(management).Port;
-            // The server binds what app.Urls holds once anything is in it: keep the configured URLs, add the management one.
-            foreach (var url in (app.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // The server binds only what app.Urls holds once anything is in it: add the public URLs Kestrel would have
+            // chosen by itself, then the management one.
+            foreach (var url in PublicUrls(app.Configuration))
             {
                 app.Urls.Add(url);
             }
@@ -118,5 +119,25 @@ public static class ServiceDefaultsExtensions
             ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK },
         });
         return app;
+    }
+
+    /// <summary>
+    /// The public listener as ASP.NET Core picks it: --urls / ASPNETCORE_URLS, else ASPNETCORE_HTTP_PORTS /
+    /// HTTP_PORTS and HTTPS_PORTS on every interface (what the official container images set), else Kestrel's
+    /// http://localhost:5000.
+    /// </summary>
+    public static IReadOnlyList<string> PublicUrls(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        const StringSplitOptions Split = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
+        {
+            return urls.Split(';', Split);
+        }
+
+        var ports = (configuration[WebHostDefaults.HttpPortsKey] ?? "").Split(';', Split).Select(p => $"http://*:{p}")
+            .Concat((configuration[WebHostDefaults.HttpsPortsKey] ?? "").Split(';', Split).Select(p => $"https://*:{p}"))
+            .ToList();
+        return ports.Count > 0 ? ports : ["http://localhost:5000"];
     }
 }

@@ -1,4 +1,5 @@
 using PeerServ.Auth.Crypto;
+using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
 

@@ -6,10 +6,16 @@ namespace PeerServ.Tests.Relay;
 /// <summary>Runs a script of tests/interop with the real npm clients installed there by the test script.</summary>
 public static class NodeClient
 {
+    /// <summary>tests/interop of this checkout, or PEERSERV_INTEROP_DIR (the end-to-end image keeps it elsewhere).</summary>
     public static string InteropDirectory
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("PEERSERV_INTEROP_DIR") is { Length: > 0 } configured)
+            {
+                return configured;
+            }
+
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PeerServ.Services.sln")))
             {

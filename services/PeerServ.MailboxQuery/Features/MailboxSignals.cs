@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PeerServ.ServiceDefaults;
 
 namespace PeerServ.MailboxQuery.Features;
 
@@ -30,6 +31,7 @@ public sealed class MailboxSignals
     {
         if (Interlocked.Increment(ref _waiting) <= max)
         {
+            RelayMetrics.ListWaiting(1);
             return true;
         }
 
@@ -37,7 +39,11 @@ public sealed class MailboxSignals
         return false;
     }
 
-    public void Exit() => Interlocked.Decrement(ref _waiting);
+    public void Exit()
+    {
+        Interlocked.Decrement(ref _waiting);
+        RelayMetrics.ListWaiting(-1);
+    }
 
     private static string Key(string recipient, string box) => recipient + "\n" + box;
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using PeerServ.Tests.Relay;
 
-namespace PeerServ.EndToEnd.Tests;
+namespace PeerServ.Tests.Relay;
 
 /// <summary>
 /// tests/interop/suite.mjs — the real npm clients against one running relay — run once per target; each of its
@@ -50,47 +49,4 @@ public sealed class InteropSuite
 
         return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"node suite.mjs {argument} exited {process.ExitCode}: {stderr.Result}");
     }
-}
-
-/// <summary>The interop suite against the standalone host, run as a real process.</summary>
-public sealed class StandaloneInteropTests(StandaloneInteropTests.Host host) : IClassFixture<StandaloneInteropTests.Host>
-{
-    public static TheoryData<string> Cases() => InteropSuite.CaseNames();
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public Task RealClients_AgainstStandaloneHost(string @case) => host.Suite.AssertCaseAsync(@case);
-
-    public sealed class Host : IAsyncLifetime
-    {
-        private readonly string _data = Directory.CreateTempSubdirectory("peerserv-interop-").FullName;
-        private ServiceProcess _process = null!;
-
-        public Host() => Suite = new InteropSuite(() => _process.Url);
-
-        public InteropSuite Suite { get; }
-
-        public async ValueTask InitializeAsync()
-        {
-            _process = ServiceProcess.Start("standalone", "services/PeerServ.Standalone", new Dictionary<string, string> { ["Standalone__DataDirectory"] = _data });
-            await _process.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _process.DisposeAsync();
-            Directory.Delete(_data, recursive: true);
-        }
-    }
-}
-
-/// <summary>The interop suite through the gateway of the distributed stack.</summary>
-[Collection(DistributedStackCollection.Name)]
-public sealed class DistributedInteropTests(DistributedStack stack)
-{
-    public static TheoryData<string> Cases() => InteropSuite.CaseNames();
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public Task RealClients_ThroughGatewayOfDistributedStack(string @case) => stack.Interop.AssertCaseAsync(@case);
 }
