@@ -2,6 +2,7 @@ using PeerServ.Auth.Server;
 using PeerServ.Gateway.OpenApi;
 using PeerServ.ServiceDefaults;
 using PeerServ.Storage;
+using Yarp.ReverseProxy.ServiceDiscovery;
 using Yarp.ReverseProxy.Transforms;
 
 namespace PeerServ.Gateway;
@@ -20,15 +21,8 @@ public static class GatewayExtensions
         builder.Services.AddPeerServAuth(builder.Configuration, auth => auth.MaxRequestBodyBytes = relay.MaxRequestBytes);
         builder.Services.AddGatewayTrust(builder.Configuration);
         builder.Services.AddPublicApiDocument();
-        builder.Services.AddReverseProxy()
+        var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
-            // looked up again every RefreshPeriod so that scaling up or down is followed.
-            .AddDnsDestinationResolver(options =>
-            {
-                options.RefreshPeriod = TimeSpan.FromSeconds(10);
-                builder.Configuration.GetSection("Gateway:DnsDestinations").Bind(options);
-            })
             .AddTransforms(transforms => transforms.AddRequestTransform(context =>
             {
                 var headers = context.ProxyRequest.Headers;
@@ -49,6 +43,13 @@ public static class GatewayExtensions
 
                 return ValueTask.CompletedTask;
             }));
+        // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
+        // looked up again every Gateway:DnsDestinations:RefreshPeriod (default 10 s) so that scaling is followed.
+        TolerantDnsResolver.AddTolerantDnsDestinationResolver(proxy, options =>
+        {
+            options.RefreshPeriod = TolerantDnsResolver.DefaultRefreshPeriod;
+            builder.Configuration.GetSection("Gateway:DnsDestinations").Bind(options);
+        });
         return builder;
     }
 }

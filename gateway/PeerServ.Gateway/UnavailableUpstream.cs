@@ -7,8 +7,8 @@ namespace PeerServ.Gateway;
 internal static class UnavailableUpstream
 {
     /// <summary>
-    /// A service that is restarting, draining or gone answers nothing a client can use (YARP's 502/504, or a reset
-    /// connection mid-flight): turn that into 503 ERR_SERVICE_UNAVAILABLE with Retry-After, which clients may retry.
+    /// A service that is restarting, draining or gone answers nothing a client can use (YARP's 502/504, a reset
+    /// connection mid-flight, or no destination at all): turn that into 503 ERR_SERVICE_UNAVAILABLE with Retry-After, which clients may retry.
     /// The auth middleware then signs it like any answer.
     /// </summary>
     public static IReverseProxyApplicationBuilder UseUnavailableAsRetryable(this IReverseProxyApplicationBuilder proxy)
@@ -16,12 +16,14 @@ internal static class UnavailableUpstream
         proxy.Use(async (context, next) =>
         {
             await next();
-            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+            // YARP's own 503 (no destination resolved or available) has no error feature and no body.
+            var error = context.GetForwarderErrorFeature()?.Error.ToString() ?? (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? "no destination" : null);
+            if (error is not null && !context.Response.HasStarted)
             {
                 context.Response.Clear();
                 context.Response.Headers.RetryAfter = "1";
                 await ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "ERR_SERVICE_UNAVAILABLE",
-                    string.Create(CultureInfo.InvariantCulture, $"The service behind this route is unavailable ({error.Error}); retry the request.")).ExecuteAsync(context);
+                    string.Create(CultureInfo.InvariantCulture, $"The service behind this route is unavailable ({error}); retry the request.")).ExecuteAsync(context);
             }
         });
         return proxy;

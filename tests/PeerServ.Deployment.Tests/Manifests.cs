@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace PeerServ.Deployment.Tests;
+
+/// <summary>`kubectl kustomize k8s` as JSON (through tests/interop/validate-k8s.mjs), and the pieces a pod is made of.</summary>
+internal sealed class Manifests
+{
+    private Manifests(JsonElement[] documents) => Documents = documents;
+
+    public JsonElement[] Documents { get; }
+
+    public static async Task<Manifests> RenderAsync()
+    {
+        var (exit, yaml) = await Docker.RunLocalAsync("kubectl", ["kustomize", Path.Combine(Repository.Root, "k8s")]);
+        Assert.True(exit == 0, yaml);
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, yaml);
+        try
+        {
+            var json = await Docker.CheckAsync("bash", ["-c", $"node tests/interop/validate-k8s.mjs < '{file}'"]);
+            using var parsed = JsonDocument.Parse(json);
+            return new([.. parsed.RootElement.GetProperty("documents").EnumerateArray().Select(d => d.Clone())]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public JsonElement Object(string kind, string name) =>
+        Documents.Single(d => d.GetProperty("kind").GetString() == kind && d.GetProperty("metadata").GetProperty("name").GetString() == name);
+
+    public IEnumerable<string> Names(string kind) =>
+        Documents.Where(d => d.GetProperty("kind").GetString() == kind).Select(d => d.GetProperty("metadata").GetProperty("name").GetString()!);
+
+    /// <summary>The Service whose selector picks the pods of this workload: its name is the pod's DNS name.</summary>
+    public string ServiceFor(string kind, string workload)
+    {
+        var labels = PodTemplate(kind, workload).GetProperty("metadata").GetProperty("labels");
+        return Documents.Where(d => d.GetProperty("kind").GetString() == "Service")
+            .Single(s => s.GetProperty("spec").GetProperty("selector").EnumerateObject().All(p => labels.TryGetProperty(p.Name, out var v) && v.GetString() == p.Value.GetString()))
+            .GetProperty("metadata").GetProperty("name").GetString()!;
+    }
+
+    public JsonElement PodTemplate(string kind, string workload) => Object(kind, workload).GetProperty("spec").GetProperty("template");
+
+    /// <summary>A container's environment as the kubelet builds it: envFrom ConfigMaps, then env (values and secretKeyRefs).</summary>
+    public Dictionary<string, string> Environment(JsonElement container, IReadOnlyDictionary<string, string> secret)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (container.TryGetProperty("envFrom", out var envFrom))
+        {
+            foreach (var source in envFrom.EnumerateArray())
+            {
+                var map = Object("ConfigMap", source.GetProperty("configMapRef").GetProperty("name").GetString()!).GetProperty("data");
+                foreach (var entry in map.EnumerateObject())
+                {
+                    environment[entry.Name] = entry.Value.GetString()!;
+                }
+            }
+        }
+
+        if (container.TryGetProperty("env", out var env))
+        {
+            foreach (var variable in env.EnumerateArray())
+            {
+                environment[variable.GetProperty("name").GetString()!] = variable.TryGetProperty("value", out var value)
+                    ? value.GetString()!
+                    : secret[variable.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("key").GetString()!];
+            }
+        }
+
+        return environment;
+    }
+
+    /// <summary>A probe's or Service's port: a number, or the name of one of the container's ports.</summary>
+    public static int Port(JsonElement container, JsonElement port) =>
+        port.ValueKind == JsonValueKind.Number
+            ? port.GetInt32()
+            : container.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("name").GetString() == port.GetString()).GetProperty("containerPort").GetInt32();
+}
