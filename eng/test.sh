@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The repo's test command: installs what the tests need (npm clients, the MongoDB-wire test server, RabbitMQ),
-# starts the servers on loopback, builds once, runs every test project, stops what it started by pid, and ends
-# with the line "N passed, N failed". Works from a fresh clone (needs the .NET 10 SDK, node 20, npm, root for apt).
+# The repo's test command: installs what the tests need (npm clients, the MongoDB-wire test server, a Docker engine
+# with docker-compose), starts dockerd on a private socket, builds the local base images (RabbitMQ and the MongoDB-wire
+# server among them: the tests start those as Testcontainers containers), builds the solution once, runs every test
+# project, stops what it started by pid, and ends with the line "N passed, N failed". Works from a fresh clone (needs the .NET 10 SDK, node 20, npm, kubectl, root for apt).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,19 +17,15 @@ fail_setup() {
 echo "== installing the real npm clients and the MongoDB-wire test server (tests/interop, package-lock.json)"
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error) || fail_setup "npm ci failed in tests/interop: node 20 and npm with access to the npm registry are needed"
 
-echo "== tools the deployment tests use: kubectl (on the machine) and Debian's docker-compose (offline 'config' only)"
 command -v kubectl > /dev/null || fail_setup "kubectl is missing: the k8s manifest tests render k8s/ with 'kubectl kustomize'"
-if ! command -v docker-compose > /dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose) > /dev/null \
-    || fail_setup "could not install docker-compose (Debian package, apt as root): the compose.yml test validates with 'docker-compose config'"
-fi
-
-echo "== starting RabbitMQ and the MongoDB-wire test server on loopback"
 state=$(mktemp -d /tmp/peerserv-test.XXXXXX)
-trap 'eng/services.sh stop "$state" || true' EXIT
-exports=$(eng/services.sh start "$state") || fail_setup "could not start RabbitMQ or jongodb (see above): RabbitMQ comes from Debian's rabbitmq-server package (apt, as root), jongodb from npm"
+trap 'eng/containers.sh stop "$state/containers" || true' EXIT
+
+echo "== a Docker engine (Debian's docker.io, dockerd on a private socket) and the local base images"
+exports=$(eng/containers.sh start "$state/containers") \
+  || fail_setup "could not start a Docker engine (see above): Debian's docker.io, docker-compose and debootstrap are installed with apt as root"
 eval "$exports"
-export PEERSERV_TEST_MONGO PEERSERV_TEST_RABBITMQ
+eng/containers.sh base-images || fail_setup "could not build the local base images (see above)"
 
 echo "== building (Release, once)"
 dotnet build PeerServ.Services.sln -c Release -nologo -clp:ErrorsOnly --disable-build-servers || fail_setup "the build failed"

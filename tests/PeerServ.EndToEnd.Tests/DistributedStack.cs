@@ -1,5 +1,8 @@
 using PeerServ.Auth.Crypto;
+using PeerServ.Tests.Containers;
 using PeerServ.Tests.Relay;
+
+[assembly: AssemblyFixture(typeof(TestServers))]
 
 namespace PeerServ.EndToEnd.Tests;
 
@@ -82,19 +85,14 @@ public class StackProcesses : IAsyncDisposable
     }
 }
 
-/// <summary>The shared stack of the end-to-end tests: two mailbox-query replicas over the servers eng/test.sh started.</summary>
-public sealed class DistributedStack : StackProcesses, IAsyncLifetime
+/// <summary>The shared stack of the end-to-end tests: two mailbox-query replicas over the assembly's RabbitMQ and MongoDB-wire containers.</summary>
+public sealed class DistributedStack(TestServers servers) : StackProcesses, IAsyncLifetime
 {
-    public DistributedStack() => Interop = new InteropSuite(() => Gateway.Url);
 
     /// <summary>The real npm clients' suite through this stack's gateway (run once, on first use).</summary>
-    public InteropSuite Interop { get; }
+    public InteropSuite Interop => field ??= new InteropSuite(() => Gateway.Url);
 
-    public async ValueTask InitializeAsync() =>
-        await StartAsync(
-            Repository.Require("PEERSERV_TEST_MONGO", "the MongoDB-wire test server"),
-            Repository.Require("PEERSERV_TEST_RABBITMQ", "RabbitMQ"),
-            queryReplicas: 2);
+    public async ValueTask InitializeAsync() => await StartAsync(servers.Mongo, servers.RabbitMq, queryReplicas: 2);
 }
 
 [CollectionDefinition(Name)]

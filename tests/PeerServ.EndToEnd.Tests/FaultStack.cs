@@ -1,59 +1,48 @@
-using System.Diagnostics;
+using DotNet.Testcontainers.Containers;
+using PeerServ.Tests.Containers;
+using Testcontainers.RabbitMq;
 
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>
-/// A stack with its own RabbitMQ and MongoDB-wire server on fixed loopback ports, so that tests can stop them and
+/// A stack with its own RabbitMQ and MongoDB-wire containers on fixed loopback ports, so that tests can stop them and
 /// start them again where the services expect them, without disturbing the shared stack.
 /// </summary>
 public sealed class FaultStack : IAsyncLifetime
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("peerserv-faults-").FullName;
     private readonly int _rabbitPort = ServiceProcess.FreePort();
     private readonly int _mongoPort = ServiceProcess.FreePort();
+    private readonly RabbitMqContainer _rabbit;
+    private readonly IContainer _mongo;
+
+    public FaultStack()
+    {
+        _rabbit = TestContainers.RabbitMq(_rabbitPort);
+        _mongo = TestContainers.MongoWire(_mongoPort);
+    }
 
     public StackProcesses Stack { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
-        await StartRabbitAsync();
-        await StartMongoAsync();
-        await Stack.StartAsync($"mongodb://127.0.0.1:{_mongoPort}/?replicaSet=rs0&serverMonitoringMode=poll", $"amqp://guest:guest@127.0.0.1:{_rabbitPort}/", queryReplicas: 1);
+        await Task.WhenAll(StartRabbitAsync(), StartMongoAsync());
+        await Stack.StartAsync(TestContainers.MongoConnectionString(_mongo), _rabbit.GetConnectionString(), queryReplicas: 1);
     }
 
-    public Task StartRabbitAsync() => Script("start-rabbit", _rabbitPort);
+    /// <summary>Starts the broker (again: a restart keeps its state, as a real restart would).</summary>
+    public Task StartRabbitAsync() => _rabbit.StartAsync();
 
-    public Task StopRabbitAsync() => Script("stop-rabbit");
+    public Task StopRabbitAsync() => _rabbit.StopAsync();
 
-    public Task StartMongoAsync() => Script("start-mongo", _mongoPort);
+    /// <summary>Starts the store (again: empty, it keeps its data in memory).</summary>
+    public Task StartMongoAsync() => _mongo.StartAsync();
 
-    public Task StopMongoAsync() => Script("stop-mongo");
+    public Task StopMongoAsync() => _mongo.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
         await Stack.DisposeAsync();
-        await Script("stop");
-        Directory.Delete(_state, recursive: true);
-    }
-
-    private async Task Script(string command, int? port = null)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "eng", "services.sh"));
-        start.ArgumentList.Add(command);
-        start.ArgumentList.Add(_state);
-        if (port is not null)
-        {
-            start.ArgumentList.Add(port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"eng/services.sh {command} failed: {await stderr}");
-        }
+        await _rabbit.DisposeAsync();
+        await _mongo.DisposeAsync();
     }
 }

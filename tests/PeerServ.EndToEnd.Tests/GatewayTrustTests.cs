@@ -3,6 +3,7 @@ using System.Text;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Server;
 using PeerServ.ServiceDefaults;
+using PeerServ.Tests.Containers;
 using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
@@ -84,7 +85,7 @@ public sealed class GatewayTrustTests(DistributedStack stack)
 }
 
 /// <summary>A service whose store is unreachable answers 503 quickly: never 200 for an unstored message, never 500.</summary>
-public sealed class StoreUnavailableTests
+public sealed class StoreUnavailableTests(TestServers servers)
 {
     [Fact]
     public async Task Ingest_StoreUnreachable_Answers503QuicklyWithRetryAfter()
@@ -94,7 +95,7 @@ public sealed class StoreUnavailableTests
         {
             ["Gateway__InternalSecret"] = secret,
             ["Storage__MongoConnectionString"] = $"mongodb://127.0.0.1:{ServiceProcess.FreePort()}/?serverMonitoringMode=poll",
-            ["ConnectionStrings__RabbitMq"] = Repository.Require("PEERSERV_TEST_RABBITMQ", "RabbitMQ"),
+            ["ConnectionStrings__RabbitMq"] = servers.RabbitMq,
         });
         await ingest.WaitLiveAsync(TimeSpan.FromSeconds(60));
         var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);

@@ -1,15 +1,22 @@
 using MongoDB.Driver;
 using PeerServ.Storage.Mongo;
+using PeerServ.Tests.Containers;
+
+[assembly: AssemblyFixture(typeof(TestServers))]
 
 namespace PeerServ.Storage.Tests;
 
 /// <summary>The contract against a real MongoDB-wire server, a fresh database per test.</summary>
 public sealed class MongoMessageStoreTests : MessageStoreContract, IAsyncLifetime
 {
-    private readonly MongoClient _client = new(TestServers.Mongo);
+    private readonly MongoClient _client;
     private readonly MongoMessageStore _store;
 
-    public MongoMessageStoreTests() => _store = new MongoMessageStore(_client, "t" + Guid.NewGuid().ToString("N"));
+    public MongoMessageStoreTests(TestServers servers)
+    {
+        _client = new MongoClient(servers.Mongo);
+        _store = new MongoMessageStore(_client, "t" + Guid.NewGuid().ToString("N"));
+    }
 
     protected override IMessageStore Store => _store;
 
