@@ -42,7 +42,9 @@ public sealed partial class PodCluster : IAsyncLifetime
         _network = new NetworkBuilder().WithName("peerserv-pods-" + Guid.NewGuid().ToString("N")[..8]).Build();
         await _network.CreateAsync();
         await Task.WhenAll(StartDevStoreAsync("peerserv-mongodb"), StartDevStoreAsync("peerserv-rabbitmq"));
-        foreach (var name in Manifests.Names("Deployment").Order(StringComparer.Ordinal))
+        // A Kubernetes Service's DNS name exists before any of its pods; a container's alias only once it runs. So the
+        // gateway, which resolves the services' names at start, starts last, as it would find them in a cluster.
+        foreach (var name in Manifests.Names("Deployment").OrderBy(n => n == "peerserv-gateway").ThenBy(n => n, StringComparer.Ordinal))
         {
             Pods[name] = (await StartPodAsync(name), Manifests.PodTemplate("Deployment", name).GetProperty("spec").GetProperty("containers")[0]);
         }
