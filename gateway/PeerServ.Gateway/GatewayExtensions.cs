@@ -1,48 +1,31 @@
+using Microsoft.Extensions.Options;
+using PeerServ.Auth.Gateway;
 using PeerServ.Auth.Server;
 using PeerServ.Gateway.OpenApi;
-using PeerServ.ServiceDefaults;
-using PeerServ.Storage;
+using PeerServ.Relay;
+using PeerServ.ServiceDefaults.OpenApi;
 using Yarp.ReverseProxy.ServiceDiscovery;
-using Yarp.ReverseProxy.Transforms;
 
 namespace PeerServ.Gateway;
 
 public static class GatewayExtensions
 {
     /// <summary>
-    /// Authentication (both protocols; refuses to start without Auth:ServerPrivateKey), the body limit of the relay
-    /// before anything is forwarded, and YARP routes from the "ReverseProxy" section. Every forwarded request loses
-    /// any identity header the client sent and carries the gateway's assertion of the verified identity instead.
+    /// Authentication (both protocols; refuses to start without Auth:ServerPrivateKey) within the largest body a relay
+    /// endpoint accepts, before anything is forwarded; YARP routes from the "ReverseProxy" section, every forwarded
+    /// request carrying the gateway's assertion of the verified identity (<see cref="IdentityAssertionTransform"/>).
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var relay = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
-        builder.Services.AddPeerServAuth(builder.Configuration, auth => auth.MaxRequestBodyBytes = relay.MaxRequestBytes);
-        builder.Services.AddGatewayTrust(builder.Configuration);
-        builder.Services.AddPublicApiDocument();
+        builder.Services.AddPeerServAuth();
+        builder.Services.AddOptions<PeerServAuthOptions>()
+            .Configure<IOptions<RelayOptions>>((auth, relay) => auth.MaxRequestBodyBytes = relay.Value.MaxRequestBytes);
+        builder.Services.AddGatewayAssertion();
+        builder.Services.AddRelayApiDocument(options => options.AddDocumentTransformer<ProxiedRoutesOpenApiTransformer>());
         var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddRequestTransform(context =>
-            {
-                var headers = context.ProxyRequest.Headers;
-                foreach (var name in GatewayAssertion.Headers)
-                {
-                    headers.Remove(name);
-                }
-
-                if (context.HttpContext.GetPeerIdentity() is { } identity)
-                {
-                    var assertion = context.HttpContext.RequestServices.GetRequiredService<GatewayAssertion>();
-                    var request = context.HttpContext.Request;
-                    headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
-                    headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
-                    headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader,
-                        assertion.Create(identity, request.Method, request.Path.Value + request.QueryString.Value));
-                }
-
-                return ValueTask.CompletedTask;
-            }));
+            .AddTransforms<IdentityAssertionTransform>();
         // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
         // looked up again every Gateway:DnsDestinations:RefreshPeriod (default 10 s) so that scaling is followed.
         TolerantDnsResolver.AddTolerantDnsDestinationResolver(proxy, options =>

@@ -1,7 +1,7 @@
 using PeerServ.Auth.Server;
 using PeerServ.Gateway;
-using PeerServ.Gateway.OpenApi;
 using PeerServ.ServiceDefaults;
+using PeerServ.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -9,8 +9,9 @@ builder.AddGateway();
 
 var app = builder.Build();
 app.UsePeerServAuth();
+app.UseRelayExceptionHandler();
 app.MapPeerServAuthHandshakes();
-app.MapReverseProxy(proxy => proxy.UseSessionAffinity().UseLoadBalancing().UsePassiveHealthChecks().UseUnavailableAsRetryable());
-app.MapPublicApiDocs();
+app.MapReverseProxy(proxy => proxy.UseSessionAffinity().UseLoadBalancing().UsePassiveHealthChecks().UseRetryable503());
+app.MapRelayApiDocs();
 app.MapDefaultEndpoints();
 app.Run();

@@ -1,3 +1,4 @@
+using PeerServ.Auth.Gateway;
 using PeerServ.Ack;
 using PeerServ.Ack.Apis;
 using PeerServ.ServiceDefaults;
@@ -7,8 +8,8 @@ builder.AddServiceDefaults();
 builder.AddAckService();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseGatewayIdentity();
+app.UseRelayExceptionHandler();
+app.UseGatewayAssertion();
 app.MapAcknowledgeMessageApi();
 app.MapDefaultEndpoints();
 app.Run();

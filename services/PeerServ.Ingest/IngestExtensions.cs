@@ -1,15 +1,15 @@
-using PeerServ.Ingest.Features;
-using PeerServ.ServiceDefaults;
+using PeerServ.Auth.Gateway;
+using PeerServ.Ingest.Events;
+using PeerServ.ServiceDefaults.Messaging;
 using PeerServ.Storage;
 
 namespace PeerServ.Ingest;
 
 public static class IngestExtensions
 {
-    /// <summary>What /sendMessage needs in any host: relay limits and the MessageSent outbox (the store and bus come from the host).</summary>
-    public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The /sendMessage feature in any host: the MessageSent outbox (the store, the bus and the relay options come from the host).</summary>
+    public static IServiceCollection AddSendMessage(this IServiceCollection services)
     {
-        services.AddRelayOptions(configuration);
         services.AddSingleton<MessageSentOutbox>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageSentOutbox>());
         return services;
@@ -19,10 +19,10 @@ public static class IngestExtensions
     public static WebApplicationBuilder AddIngestService(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddIngest(builder.Configuration);
-        builder.Services.AddMongoMessageStore(builder.Configuration);
-        builder.Services.AddGatewayTrust(builder.Configuration);
-        builder.AddPeerServBus("ingest", _ => { });
+        builder.Services.AddSendMessage()
+            .AddMongoMessageStore()
+            .AddGatewayAssertion()
+            .AddPeerServRabbitMqBus("ingest");
         return builder;
     }
 }

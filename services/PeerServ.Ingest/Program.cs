@@ -1,3 +1,4 @@
+using PeerServ.Auth.Gateway;
 using PeerServ.Ingest;
 using PeerServ.Ingest.Apis;
 using PeerServ.ServiceDefaults;
@@ -7,8 +8,8 @@ builder.AddServiceDefaults();
 builder.AddIngestService();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseGatewayIdentity();
+app.UseRelayExceptionHandler();
+app.UseGatewayAssertion();
 app.MapSendMessageApi();
 app.MapDefaultEndpoints();
 app.Run();

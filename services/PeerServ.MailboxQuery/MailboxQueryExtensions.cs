@@ -1,22 +1,22 @@
 using MassTransit;
-using PeerServ.MailboxQuery.Features;
-using PeerServ.ServiceDefaults;
+using PeerServ.Auth.Gateway;
+using PeerServ.MailboxQuery.Events;
+using PeerServ.ServiceDefaults.Messaging;
 using PeerServ.Storage;
 
 namespace PeerServ.MailboxQuery;
 
 public static class MailboxQueryExtensions
 {
-    /// <summary>What /listMessages needs in any host: relay limits and the long-poll signals.</summary>
-    public static IServiceCollection AddMailboxQuery(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The /listMessages feature in any host: the long-poll signals (the store, the bus and the relay options come from the host).</summary>
+    public static IServiceCollection AddListMessages(this IServiceCollection services)
     {
-        services.AddRelayOptions(configuration);
         services.AddSingleton<MailboxSignals>();
         return services;
     }
 
     /// <summary>MessageSent wakes waiting lists on every replica: a temporary (auto-delete) endpoint per instance.</summary>
-    public static void AddMailboxQueryConsumers(this IBusRegistrationConfigurator bus)
+    public static void AddListMessagesConsumers(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<MessageSentConsumer>().Endpoint(e =>
@@ -26,13 +26,14 @@ public static class MailboxQueryExtensions
         });
     }
 
+    /// <summary>The mailbox-query deployable: MongoDB store, RabbitMQ bus, trust in the gateway's identity assertion.</summary>
     public static WebApplicationBuilder AddMailboxQueryService(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddMailboxQuery(builder.Configuration);
-        builder.Services.AddMongoMessageStore(builder.Configuration);
-        builder.Services.AddGatewayTrust(builder.Configuration);
-        builder.AddPeerServBus("mailbox-query", bus => bus.AddMailboxQueryConsumers());
+        builder.Services.AddListMessages()
+            .AddMongoMessageStore()
+            .AddGatewayAssertion()
+            .AddPeerServRabbitMqBus("mailbox-query", bus => bus.AddListMessagesConsumers());
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using PeerServ.Auth.Gateway;
 using PeerServ.MailboxQuery;
 using PeerServ.MailboxQuery.Apis;
 using PeerServ.ServiceDefaults;
@@ -7,8 +8,8 @@ builder.AddServiceDefaults();
 builder.AddMailboxQueryService();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseGatewayIdentity();
+app.UseRelayExceptionHandler();
+app.UseGatewayAssertion();
 app.MapListMessagesApi();
 app.MapDefaultEndpoints();
 app.Run();

@@ -3,18 +3,21 @@ using PeerServ.Auth.Server;
 using PeerServ.Ingest.Apis;
 using PeerServ.MailboxQuery.Apis;
 using PeerServ.ServiceDefaults;
+using PeerServ.ServiceDefaults.OpenApi;
 using PeerServ.Standalone;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(StandaloneExtensions.Defaults);
 builder.AddStandalone();
 
 var app = builder.Build();
 app.UsePeerServAuth();
+app.UseRelayExceptionHandler();
 app.MapPeerServAuthHandshakes();
 app.MapSendMessageApi();
 app.MapListMessagesApi();
 app.MapAcknowledgeMessageApi();
+app.MapRelayApiDocs();
 app.MapDefaultEndpoints();
 app.LogStartup();
 app.Run();

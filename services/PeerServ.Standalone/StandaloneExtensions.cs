@@ -1,67 +1,82 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using PeerServ.Ack;
 using PeerServ.Auth.Server;
 using PeerServ.Ingest;
 using PeerServ.MailboxQuery;
-using PeerServ.ServiceDefaults;
+using PeerServ.Relay;
+using PeerServ.Relay.Options;
+using PeerServ.ServiceDefaults.Messaging;
+using PeerServ.ServiceDefaults.OpenApi;
 using PeerServ.Storage;
 
 namespace PeerServ.Standalone;
-
-/// <summary>Names this assembly for WebApplicationFactory (every service assembly has a public Program).</summary>
-public sealed class StandaloneHost
-{
-    private StandaloneHost()
-    {
-    }
-}
 
 internal static partial class StandaloneExtensions
 {
     public const string DefaultUrl = "http://localhost:8080";
 
+    /// <summary>The defaults of the one-process host: http://localhost:8080 and /metrics on it (no second port to collide with another host's).</summary>
+    public static void Defaults(PeerServ.ServiceDefaults.Hosting.HostingOptions hosting)
+    {
+        ArgumentNullException.ThrowIfNull(hosting);
+        hosting.DefaultUrl = DefaultUrl;
+        hosting.ManagementUrl = null;
+    }
+
     /// <summary>
-    /// Data directory from "Standalone:DataDirectory" (default peerserv-data/ under the working directory) holding
-    /// relay.db and the server key; http://localhost:8080 unless --urls / ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS /
-    /// HTTP_PORTS (every interface, as in the container image) say otherwise.
+    /// Auth (both protocols), the three relay features on an SQLite file and the in-memory bus, and the API docs. The
+    /// server key is Auth:ServerPrivateKey, else the key file in the data directory, created on first start.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
     {
-        string?[] listeners = [builder.Configuration[WebHostDefaults.ServerUrlsKey], builder.Configuration[WebHostDefaults.HttpPortsKey], builder.Configuration[WebHostDefaults.HttpsPortsKey]];
-        if (listeners.All(string.IsNullOrEmpty))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        var dataDirectory = Path.GetFullPath(builder.Configuration["Standalone:DataDirectory"] is { Length: > 0 } dir ? dir : "peerserv-data");
-        if (string.IsNullOrEmpty(builder.Configuration["Auth:ServerPrivateKey"]))
-        {
-            builder.Configuration["Auth:ServerPrivateKey"] = ServerKeyFile.LoadOrCreate(dataDirectory).ToHex();
-        }
-
-        var relay = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
-        builder.Services.AddPeerServAuth(builder.Configuration, auth => auth.MaxRequestBodyBytes = relay.MaxRequestBytes);
-        builder.Services.AddSqliteMessageStore(Path.Combine(dataDirectory, "relay.db"));
-        builder.Services.AddIngest(builder.Configuration).AddMailboxQuery(builder.Configuration).AddAck(builder.Configuration);
-        builder.AddPeerServBus("standalone", bus => bus.AddMailboxQueryConsumers(), inMemory: true);
+        var services = builder.Services;
+        services.AddValidatedOptions<StandaloneOptions>(StandaloneOptions.SectionName);
+        services.AddPeerServAuth();
+        services.AddOptions<PeerServAuthOptions>()
+            .Configure<IOptions<RelayOptions>>((auth, relay) => auth.MaxRequestBodyBytes = relay.Value.MaxRequestBytes)
+            .PostConfigure<IOptions<StandaloneOptions>>((auth, standalone) =>
+            {
+                if (string.IsNullOrEmpty(auth.ServerPrivateKey))
+                {
+                    auth.ServerPrivateKey = ServerKeyFile.LoadOrCreate(standalone.Value.DataPath).ToHex();
+                }
+            });
+        services.AddSqliteMessageStore(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
+        services.AddSendMessage().AddListMessages().AddAcknowledgeMessage();
+        services.AddPeerServInMemoryBus("standalone", bus => bus.AddListMessagesConsumers());
+        services.AddRelayApiDocument();
         return builder;
     }
 
-    /// <summary>Says where the relay listens and which key it signs with, once it does.</summary>
+    /// <summary>Once the relay listens: where, with which server key, on which data, and where its docs are.</summary>
     public static WebApplication LogStartup(this WebApplication app)
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var management = app.Configuration["Management:Url"] ?? "http://localhost:9464";
-            var urls = string.Join(", ", addresses.Where(a => !string.Equals(a.TrimEnd('/'), management.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)));
+            var urls = string.Join(", ", addresses);
+            var docs = LocalUrl(addresses.FirstOrDefault() ?? DefaultUrl) + RelayApiDocs.DocsPath;
             var key = app.Services.GetRequiredService<ServerIdentity>().IdentityKey.Hex;
-            LogListening(app.Logger, urls, key);
+            var data = app.Services.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath;
+            LogListening(app.Logger, urls, key, data, docs);
         });
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "PeerServ relay listening on {Urls} with server identity key {ServerIdentityKey}")]
-    private static partial void LogListening(ILogger logger, string urls, string serverIdentityKey);
+    /// <summary>A listening address as a URL to open on this machine (a wildcard host is reachable as localhost).</summary>
+    private static string LocalUrl(string address)
+    {
+        var uri = new UriBuilder(address.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "localhost";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PeerServ relay listening on {Urls} with server identity key {ServerIdentityKey}; data in {DataDirectory}; API docs at {DocsUrl}")]
+    private static partial void LogListening(ILogger logger, string urls, string serverIdentityKey, string dataDirectory, string docsUrl);
 }

@@ -1,48 +1,130 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using PeerServ.Auth.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using PeerServ.Auth.Server;
+using PeerServ.Relay;
+using PeerServ.Relay.Options;
+using PeerServ.ServiceDefaults.Errors;
+using PeerServ.ServiceDefaults.Hosting;
 
 namespace PeerServ.ServiceDefaults;
 
-/// <summary>What every deployable gets with one call: JSON logs, OpenTelemetry, health, ProblemDetails.</summary>
+/// <summary>What every host gets with one call: listeners, logs, OpenTelemetry, health, the relay options, the clock and the error handler.</summary>
 public static class ServiceDefaultsExtensions
 {
-    public const string LivePath = "/health/live";
-    public const string ReadyPath = "/health/ready";
-    public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
-
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
-        where TBuilder : IHostApplicationBuilder
+    /// <param name="hosting">The host's own defaults (its default URL, its metrics listener); configuration overrides them.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, Action<HostingOptions>? hosting = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddKestrelLimitDefaults(builder.Configuration);
+        AddLowestPriorityDefaults(builder.Configuration);
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
+        builder.AddListeners(hosting);
+        builder.AddRelayLogging();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddValidatedOptions<RelayOptions>(RelayOptions.SectionName)
+            .Validate(o => o.ListDefaultLimit <= o.ListMaxLimit, "Relay:ListDefaultLimit (Relay__ListDefaultLimit) must not exceed Relay:ListMaxLimit (Relay__ListMaxLimit).");
+        builder.Services.AddExceptionHandler<RelayExceptionHandler>();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.AddRelayTelemetry();
+        return builder;
+    }
+
+    /// <summary>
+    /// Everything the relay answers after this point, an unhandled exception included, is in the relay's error shape
+    /// (<see cref="RelayExceptionHandler"/>). Behind the auth middleware, so that those answers are signed too.
+    /// </summary>
+    public static IApplicationBuilder UseRelayExceptionHandler(this IApplicationBuilder app) =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = RelayExceptionHandler.WriteInternalAsync });
+
+    /// <summary>
+    /// /health/live (the process answers) and /health/ready (store and bus reachable), in every environment; and
+    /// Prometheus /metrics, on the management listener when there is one, else on the public one.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.Management() is { } management)
         {
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == management.Port && context.Request.Path == RelayPaths.Metrics);
+        }
+        else
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(RelayPaths.Metrics);
+        }
+
+        app.MapHealthChecks(RelayPaths.Live, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks(RelayPaths.Ready, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK },
         });
+        return app;
+    }
 
-        builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+    /// <summary><see cref="HostingOptions"/> from the host's defaults, then configuration; applied when the server starts.</summary>
+    private static void AddListeners(this WebApplicationBuilder builder, Action<HostingOptions>? hosting)
+    {
+        if (hosting is not null)
+        {
+            builder.Services.Configure(hosting);
+        }
 
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddValidatedOptions<HostingOptions>("")
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (configuration.GetSection("Management:Url").Value is { } url)
+                {
+                    options.ManagementUrl = url;
+                }
+            })
+            .Validate(o => string.IsNullOrWhiteSpace(o.ManagementUrl) || Uri.TryCreate(o.ManagementUrl, UriKind.Absolute, out _),
+                "Management:Url (Management__Url) must be an absolute URL such as http://0.0.0.0:9464, or empty.");
+        builder.Services.AddTransient<IStartupFilter, Listeners>();
+    }
+
+    /// <summary>
+    /// JSON logs (one object per line, UTC) in containers and clusters; readable lines in Development or when the
+    /// output is a terminal. Logging__Console__FormatterName=json or simple chooses explicitly.
+    /// </summary>
+    private static void AddRelayLogging(this WebApplicationBuilder builder)
+    {
+        var formatter = builder.Configuration["Logging:Console:FormatterName"];
+        var readable = formatter is null ? builder.Environment.IsDevelopment() || !Console.IsOutputRedirected : formatter == "simple";
+        builder.Logging.ClearProviders();
+        if (readable)
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+    }
+
+    private static void AddRelayTelemetry(this WebApplicationBuilder builder)
+    {
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter("MassTransit", RelayMetrics.MeterName, AuthMetrics.MeterName)
@@ -50,24 +132,22 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
-        if (otlp)
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             // Traces cost an Activity per request and per hop; they are recorded only when someone collects them.
             otel.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, "MassTransit")
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(RelayPaths.Health, StringComparison.Ordinal))
                 .AddHttpClientInstrumentation());
             otel.UseOtlpExporter();
         }
-
-        return builder;
     }
 
     /// <summary>
     /// Log levels, and Kestrel limits against slow and oversized clients, as the lowest-priority configuration
     /// source, so that appsettings and environment variables (Kestrel__Limits__…) still override each of them.
     /// </summary>
-    private static void AddKestrelLimitDefaults(IConfigurationBuilder configuration)
+    private static void AddLowestPriorityDefaults(ConfigurationManager configuration)
     {
         var defaults = new Dictionary<string, string?>
         {
@@ -86,58 +166,5 @@ public static class ServiceDefaultsExtensions
             ["Kestrel:Limits:MinRequestBodyDataRate:GracePeriod"] = "00:00:05",
         };
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
-    }
-
-    /// <summary>
-    /// /health/live (the process answers) and /health/ready (store and bus reachable), in every environment; and
-    /// Prometheus /metrics on the management listener only ("Management:Url", default http://localhost:9464;
-    /// empty turns it off), a port that the gateway never routes and that need not be exposed publicly.
-    /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var management = app.Configuration["Management:Url"] ?? "http://localhost:9464";
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
-        if (!string.IsNullOrWhiteSpace(management) && addresses is not null)
-        {
-            var port = new Uri(management).Port;
-            // The server binds only what app.Urls holds once anything is in it: add the public URLs Kestrel would have
-            // chosen by itself, then the management one.
-            foreach (var url in PublicUrls(app.Configuration))
-            {
-                app.Urls.Add(url);
-            }
-
-            app.Urls.Add(management);
-            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
-        }
-
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(ReadyTag),
-            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK },
-        });
-        return app;
-    }
-
-    /// <summary>
-    /// The public listener as ASP.NET Core picks it: --urls / ASPNETCORE_URLS, else ASPNETCORE_HTTP_PORTS /
-    /// HTTP_PORTS and HTTPS_PORTS on every interface (what the official container images set), else Kestrel's
-    /// http://localhost:5000.
-    /// </summary>
-    public static IReadOnlyList<string> PublicUrls(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        const StringSplitOptions Split = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
-        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
-        {
-            return urls.Split(';', Split);
-        }
-
-        var ports = (configuration[WebHostDefaults.HttpPortsKey] ?? "").Split(';', Split).Select(p => $"http://*:{p}")
-            .Concat((configuration[WebHostDefaults.HttpsPortsKey] ?? "").Split(';', Split).Select(p => $"https://*:{p}"))
-            .ToList();
-        return ports.Count > 0 ? ports : ["http://localhost:5000"];
     }
 }

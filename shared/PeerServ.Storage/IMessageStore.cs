@@ -1,9 +1,11 @@
+using PeerServ.Relay;
+
 namespace PeerServ.Storage;
 
 /// <summary>
 /// Everything the relay asks of its storage, and nothing more: one narrow interface with one implementation per
 /// backend (MongoDB for the distributed stack, SQLite for the standalone host). Every method either completes
-/// durably or throws <see cref="StoreUnavailableException"/>; callers answer 503 for it, never 200 or 500.
+/// durably or throws <see cref="StoreUnavailableException"/>; every host's exception handler answers it with 503, never 200 or 500.
 /// </summary>
 public interface IMessageStore
 {
@@ -58,22 +60,14 @@ public sealed record StoredMessage(
 
 public sealed record MessagePage(IReadOnlyList<StoredMessage> Messages, bool HasMore);
 
-public enum InsertOutcome
+/// <summary>What an insert did: every delivery is stored (some perhaps identically before), or <paramref name="Conflicting"/> names a delivery whose id is taken by different content, and nothing was stored.</summary>
+public sealed record InsertResult(Delivery? Conflicting = null)
 {
-    /// <summary>Every delivery is now stored (some may have been stored identically before).</summary>
-    Stored,
-
-    /// <summary>An id is taken by different content; nothing was stored.</summary>
-    Conflict,
-}
-
-public sealed record InsertResult(InsertOutcome Outcome, Delivery? Conflicting = null)
-{
-    public static InsertResult Stored { get; } = new(InsertOutcome.Stored);
+    public static InsertResult Stored { get; } = new();
 }
 
 /// <summary>The store could not be reached or did not answer in time; the request may be retried.</summary>
-public sealed class StoreUnavailableException : Exception
+public sealed class StoreUnavailableException : ServiceUnavailableException
 {
     public StoreUnavailableException()
     {

@@ -1,69 +1,87 @@
-using Microsoft.Extensions.Configuration;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using PeerServ.Relay;
+using PeerServ.Relay.Options;
 using PeerServ.Storage.Mongo;
 using PeerServ.Storage.Sqlite;
 
 namespace PeerServ.Storage;
 
+/// <summary>Section "Storage": where the distributed services keep the message boxes.</summary>
+public sealed class MongoStorageOptions
+{
+    public const string SectionName = "Storage";
+
+    [Required(ErrorMessage = "is required, e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0")]
+    public string MongoConnectionString { get; set; } = "";
+
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_-]{1,63}$", ErrorMessage = "must be 1-63 letters, digits, '-' or '_'")]
+    public string MongoDatabase { get; set; } = "peerserv";
+}
+
 public static class StorageExtensions
 {
-    public const string ReadyTag = "ready";
-
-    /// <summary>The "Relay" limits, validated at start-up, and the clock the endpoints use.</summary>
-    public static IServiceCollection AddRelayOptions(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The one MongoDB client and database of a host, from "Storage" (validated at start-up); every Mongo store shares
+    /// them. Short server-selection and socket timeouts make an unreachable store a quick 503, not a hang.
+    /// </summary>
+    public static IServiceCollection AddMongoStorage(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (services.Any(d => d.ServiceType == typeof(RelayOptionsMarker)))
+        services.AddValidatedOptions<MongoStorageOptions>(MongoStorageOptions.SectionName)
+            .Validate(o => string.IsNullOrEmpty(o.MongoConnectionString) || IsConnectionString(o.MongoConnectionString),
+                "Storage:MongoConnectionString (Storage__MongoConnectionString) is not a MongoDB connection string (mongodb://…).");
+        services.TryAddSingleton<IMongoClient>(sp =>
         {
-            return services;
-        }
-
-        services.AddSingleton<RelayOptionsMarker>();
-        services.AddOptions<RelayOptions>()
-            .Bind(configuration.GetSection(RelayOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => o.ListDefaultLimit <= o.ListMaxLimit, "Relay:ListDefaultLimit must not exceed Relay:ListMaxLimit.")
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+            var settings = MongoClientSettings.FromConnectionString(sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.MongoConnectionString);
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(3);
+            settings.ConnectTimeout = TimeSpan.FromSeconds(3);
+            settings.SocketTimeout = TimeSpan.FromSeconds(10);
+            return new MongoClient(settings);
+        });
         return services;
     }
 
-    /// <summary>
-    /// MongoDB from "Storage:MongoConnectionString" (required) and "Storage:MongoDatabase" (default "peerserv").
-    /// Short server-selection and socket timeouts make an unreachable store a quick 503, not a hang.
-    /// </summary>
-    public static IServiceCollection AddMongoMessageStore(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The message store on the host's MongoDB (<see cref="AddMongoStorage"/>), its indexes created in the background, and its readiness check.</summary>
+    public static IServiceCollection AddMongoMessageStore(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration["Storage:MongoConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException("Storage:MongoConnectionString is required (set Storage__MongoConnectionString), e.g. mongodb://127.0.0.1:27017/?replicaSet=rs0");
-        }
-
-        var settings = MongoClientSettings.FromConnectionString(connectionString);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(3);
-        settings.ConnectTimeout = TimeSpan.FromSeconds(3);
-        settings.SocketTimeout = TimeSpan.FromSeconds(10);
-        var database = configuration["Storage:MongoDatabase"] is { Length: > 0 } name ? name : "peerserv";
-        services.AddSingleton<IMongoClient>(new MongoClient(settings));
-        services.AddSingleton(sp => new MongoMessageStore(sp.GetRequiredService<IMongoClient>(), database));
+        services.AddMongoStorage();
+        services.AddSingleton(sp => new MongoMessageStore(
+            sp.GetRequiredService<IMongoClient>(), sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.MongoDatabase, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<MongoMessageStore>());
         services.AddHostedService<MongoIndexInitializer>();
-        services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
         return services;
     }
 
-    /// <summary>An SQLite file (created with its directory if missing).</summary>
-    public static IServiceCollection AddSqliteMessageStore(this IServiceCollection services, string path)
+    /// <summary>An SQLite file, created with its directory and schema when the store is first resolved.</summary>
+    public static IServiceCollection AddSqliteMessageStore(this IServiceCollection services, Func<IServiceProvider, string> path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        services.AddSingleton<IMessageStore>(new SqliteMessageStore(path));
-        services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [ReadyTag]);
+        services.AddSingleton<IMessageStore>(sp =>
+        {
+            var file = Path.GetFullPath(path(sp));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            return new SqliteMessageStore(file);
+        });
+        services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
         return services;
+    }
+
+    private static bool IsConnectionString(string value)
+    {
+        try
+        {
+            _ = MongoUrl.Create(value);
+            return true;
+        }
+        catch (MongoConfigurationException)
+        {
+            return false;
+        }
     }
 }
 
@@ -82,6 +100,3 @@ internal sealed class MessageStoreHealthCheck(IMessageStore store) : IHealthChec
         }
     }
 }
-
-/// <summary>Marks that the relay options are registered (the standalone host composes three APIs that each need them).</summary>
-internal sealed class RelayOptionsMarker;

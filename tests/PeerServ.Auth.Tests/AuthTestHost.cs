@@ -42,7 +42,7 @@ internal sealed class AuthTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddPeerServAuth(builder.Configuration, o =>
+        builder.Services.AddPeerServAuth(o =>
         {
             o.MaxRequestBodyBytes = 64 * 1024;
             configure?.Invoke(o);

@@ -30,7 +30,8 @@ public sealed class RealClientInteropTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration["Auth:ServerPrivateKey"] = _serverKey.ToHex();
         builder.Configuration["RateLimits:HandshakesPerMinute"] = "100000";
-        builder.Services.AddPeerServAuth(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPeerServAuth();
         _app = builder.Build();
         _app.UsePeerServAuth();
         _app.MapPeerServAuthHandshakes();

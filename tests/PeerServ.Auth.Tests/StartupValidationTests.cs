@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Server;
 
@@ -23,7 +24,8 @@ public sealed class StartupValidationTests
             builder.Configuration["Auth:ServerPrivateKey"] = key;
         }
 
-        builder.Services.AddPeerServAuth(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPeerServAuth();
         await using var app = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Server;
-using PeerServ.ServiceDefaults;
+using PeerServ.Auth.Gateway;
 using PeerServ.Tests.Containers;
 using PeerServ.Tests.Relay;
 
@@ -30,8 +30,8 @@ public sealed class GatewayTrustTests(DistributedStack stack)
     public async Task Service_ForgedOrReplayedAssertion_Refused()
     {
         var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
-        var forger = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = new string('f', 40) }, TimeProvider.System);
-        var insider = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
+        var forger = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = new string('f', 40) }, TimeProvider.System);
+        var insider = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
         var genuine = insider.Create(identity, "POST", "/listMessages");
         using var http = new HttpClient();
 
@@ -99,7 +99,7 @@ public sealed class StoreUnavailableTests(TestServers servers)
         });
         await ingest.WaitLiveAsync(TimeSpan.FromSeconds(60));
         var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
-        var assertion = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = secret }, TimeProvider.System);
+        var assertion = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = secret }, TimeProvider.System);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ingest.Url, "/sendMessage"))
         {

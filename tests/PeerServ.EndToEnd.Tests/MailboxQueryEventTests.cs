@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Server;
-using PeerServ.ServiceDefaults;
+using PeerServ.Auth.Gateway;
 using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
@@ -18,7 +18,7 @@ public sealed class MailboxQueryEventTests(DistributedStack stack)
     {
         var bob = PrivateKey.Generate();
         var identity = new PeerIdentity(bob.PublicKey, AuthProtocol.Brc104);
-        var assertion = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
+        var assertion = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
         var replicas = stack.Processes.Where(p => p.Name.StartsWith("mailbox-query", StringComparison.Ordinal)).ToList();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var clock = Stopwatch.StartNew();

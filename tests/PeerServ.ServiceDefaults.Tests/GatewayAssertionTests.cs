@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Server;
-using PeerServ.ServiceDefaults;
+using PeerServ.Auth.Gateway;
 
 namespace PeerServ.ServiceDefaults.Tests;
 
@@ -9,7 +9,7 @@ public sealed class GatewayAssertionTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly PeerIdentity _identity = new(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
-    private readonly GatewayTrustOptions _options = new() { InternalSecret = new string('k', 40) };
+    private readonly GatewayAssertionOptions _options = new() { InternalSecret = new string('k', 40) };
 
     [Fact]
     public void Verify_FreshAssertionFromTheSameSecret_YieldsTheIdentityOnce()
@@ -57,7 +57,7 @@ public sealed class GatewayAssertionTests
     [Fact]
     public void Verify_OtherSecretOrOutsideTheClockWindow_Refused()
     {
-        var forger = new GatewayAssertion(new GatewayTrustOptions { InternalSecret = new string('x', 40) }, _time);
+        var forger = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = new string('x', 40) }, _time);
         var service = new GatewayAssertion(_options, _time);
         var forged = forger.Create(_identity, "POST", "/listMessages");
         var stale = new GatewayAssertion(_options, _time).Create(_identity, "POST", "/listMessages");

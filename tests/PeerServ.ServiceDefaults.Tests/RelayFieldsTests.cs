@@ -1,4 +1,4 @@
-using PeerServ.Storage;
+using PeerServ.Relay;
 
 namespace PeerServ.ServiceDefaults.Tests;
 
@@ -13,7 +13,7 @@ public sealed class RelayFieldsTests
     [InlineData("inbox\t", "ERR_INVALID_MESSAGEBOX")]
     [InlineData("in\u0000box", "ERR_INVALID_MESSAGEBOX")]
     [InlineData("in\u0085box", "ERR_INVALID_MESSAGEBOX")]
-    public void BoxError_Rules(string box, string? expected) => Assert.Equal(expected, RelayFields.BoxError(box));
+    public void BoxError_Rules(string box, string? expected) => Assert.Equal(expected, RelayFields.BoxError(box)?.Code);
 
     [Fact]
     public void BoxError_UnpairedSurrogate_Invalid()
@@ -21,7 +21,7 @@ public sealed class RelayFieldsTests
         // Built in code: theory data would be serialised and the lone surrogate replaced on the way.
         var lone = "in" + (char)0xD800 + "box";
 
-        Assert.Equal("ERR_INVALID_MESSAGEBOX", RelayFields.BoxError(lone));
+        Assert.Equal("ERR_INVALID_MESSAGEBOX", RelayFields.BoxError(lone)?.Code);
         Assert.False(RelayFields.IsValidId(lone));
         Assert.Null(RelayFields.BoxError("in" + char.ConvertFromUtf32(0x1F4EC) + "box"));
     }
@@ -30,7 +30,7 @@ public sealed class RelayFieldsTests
     public void BoxError_ByteLengthNotCharacterLength()
     {
         Assert.Null(RelayFields.BoxError(new string('é', 64)));
-        Assert.Equal("ERR_MESSAGEBOX_TOO_LARGE", RelayFields.BoxError(new string('é', 65)));
+        Assert.Equal("ERR_MESSAGEBOX_TOO_LARGE", RelayFields.BoxError(new string('é', 65))?.Code);
     }
 
     [Theory]

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
+using PeerServ.Relay.Errors;
+
 namespace PeerServ.Auth.Server;
 
 /// <summary>One authenticated request/response pair of either protocol: verify the request, sign the response.</summary>
@@ -21,17 +23,17 @@ internal abstract class AuthExchange
         var values = headers[name];
         if (StringValues.IsNullOrEmpty(values))
         {
-            return required ? throw new AuthRejection(400, "ERR_MISSING_AUTH_HEADER", $"The {name} header is required.") : "";
+            return required ? throw new AuthRejection(RelayErrors.MissingAuthHeader, $"The {name} header is required.") : "";
         }
 
         if (values.Count > 1)
         {
-            throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {name} header must appear once.");
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {name} header must appear once.");
         }
 
         var value = values[0]!;
         return value.Length > maxLength
-            ? throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {name} header is longer than {maxLength} characters.")
+            ? throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {name} header is longer than {maxLength} characters.")
             : value;
     }
 
@@ -40,7 +42,7 @@ internal abstract class AuthExchange
         var buffer = new byte[(value.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(value, buffer, out var n) || n < minBytes || n > maxBytes)
         {
-            throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {name} header must be base64 of {minBytes}-{maxBytes} bytes.");
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {name} header must be base64 of {minBytes}-{maxBytes} bytes.");
         }
 
         return buffer[..n];
@@ -50,13 +52,13 @@ internal abstract class AuthExchange
     {
         if (value.Length is < 16 or > 144 || value.Length % 2 != 0)
         {
-            throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {name} header must be a hex DER signature.");
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {name} header must be a hex DER signature.");
         }
 
         var bytes = new byte[value.Length / 2];
         return Convert.FromHexString(value, bytes, out _, out _) == System.Buffers.OperationStatus.Done
             ? bytes
-            : throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {name} header must be a hex DER signature.");
+            : throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {name} header must be a hex DER signature.");
     }
 
     /// <summary>The request target exactly as sent (not percent-decoded), split into path and query ("?…" or null).</summary>

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
 
+using PeerServ.Relay.Errors;
+
 namespace PeerServ.Auth.Server;
 
 /// <summary>BRC-31 Authrite 0.1/0.2 request: stateless, the identity proven by a signature derived from it.</summary>
@@ -48,7 +50,7 @@ internal sealed class AuthriteExchange : AuthExchange
         var version = Header(headers, AuthHeaders.Authrite, max);
         if (!IsSupportedVersion(version))
         {
-            throw new AuthRejection(400, "ERR_AUTHRITE_VERSION_MISMATCH", $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
+            throw new AuthRejection(RelayErrors.AuthriteVersionMismatch, $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
         }
 
         var identity = Header(headers, AuthHeaders.AuthriteIdentityKey, max);
@@ -59,13 +61,13 @@ internal sealed class AuthriteExchange : AuthExchange
         var certificates = Header(headers, AuthHeaders.AuthriteCertificates, max);
         if (!PublicKey.TryParse(identity, out var client))
         {
-            throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {AuthHeaders.AuthriteIdentityKey} header must be a secp256k1 public key in hex.");
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {AuthHeaders.AuthriteIdentityKey} header must be a secp256k1 public key in hex.");
         }
 
         _ = Base64Header(AuthHeaders.AuthriteNonce, nonce, 16, 64);
         if (!nonces.IsOurs(yourNonce))
         {
-            throw new AuthRejection(401, "ERR_AUTHRITE_BAD_SERVER_NONCE", "The x-authrite-yournonce header is not a nonce this server issued.");
+            throw new AuthRejection(RelayErrors.AuthriteBadServerNonce, "The x-authrite-yournonce header is not a nonce this server issued.");
         }
 
         EnsureCertificateArray(certificates);
@@ -96,12 +98,12 @@ internal sealed class AuthriteExchange : AuthExchange
 
         if (!valid)
         {
-            throw new AuthRejection(401, "ERR_AUTHRITE_INVALID_SIGNATURE", "The request signature is not valid.");
+            throw new AuthRejection(RelayErrors.AuthriteInvalidSignature, "The request signature is not valid.");
         }
 
         if (!_replay.TryUse(_client.Bytes, _nonce))
         {
-            throw new AuthRejection(401, "ERR_NONCE_REPLAYED", "This request nonce was already used.");
+            throw new AuthRejection(RelayErrors.NonceReplayed, "This request nonce was already used.");
         }
 
         Identity = new PeerIdentity(_client, AuthProtocol.Authrite);
@@ -148,6 +150,6 @@ internal sealed class AuthriteExchange : AuthExchange
         {
         }
 
-        throw new AuthRejection(400, "ERR_AUTHRITE_BAD_CERTS", "The x-authrite-certificates header must be a JSON array.");
+        throw new AuthRejection(RelayErrors.AuthriteBadCertificates, "The x-authrite-certificates header must be a JSON array.");
     }
 }

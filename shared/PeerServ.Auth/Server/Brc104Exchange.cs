@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
 
+using PeerServ.Relay.Errors;
+
 namespace PeerServ.Auth.Server;
 
 /// <summary>BRC-104 general message over HTTP: verify with the session's key; sign responses to the session.</summary>
@@ -39,14 +41,14 @@ internal sealed class Brc104Exchange : AuthExchange
         var version = Header(headers, AuthHeaders.Version, maxHeader);
         if (version != AuthHeaders.Brc104Version)
         {
-            throw new AuthRejection(400, "ERR_UNSUPPORTED_AUTH_VERSION", $"BRC-104 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
+            throw new AuthRejection(RelayErrors.UnsupportedAuthVersion, $"BRC-104 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
         }
 
         var requestIdHeader = Header(headers, AuthHeaders.RequestId, maxHeader);
         var requestId = Base64Header(AuthHeaders.RequestId, requestIdHeader, 1, 64);
         if (!PublicKey.TryParse(Header(headers, AuthHeaders.IdentityKey, maxHeader), out var identity))
         {
-            throw new AuthRejection(400, "ERR_INVALID_AUTH_HEADER", $"The {AuthHeaders.IdentityKey} header must be a compressed secp256k1 public key in hex.");
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {AuthHeaders.IdentityKey} header must be a compressed secp256k1 public key in hex.");
         }
 
         var nonce = Header(headers, AuthHeaders.Nonce, maxHeader);
@@ -54,7 +56,7 @@ internal sealed class Brc104Exchange : AuthExchange
         var signature = HexSignature(AuthHeaders.Signature, Header(headers, AuthHeaders.Signature, maxHeader));
         var yourNonce = Header(headers, AuthHeaders.YourNonce, maxHeader);
         var session = sessions.Find(yourNonce)
-            ?? throw new AuthRejection(401, "ERR_SESSION_NOT_FOUND", "Unknown or expired session; perform a new handshake at /.well-known/auth.");
+            ?? throw new AuthRejection(RelayErrors.SessionNotFound, "Unknown or expired session; perform a new handshake at /.well-known/auth.");
         return new Brc104Exchange(server, sessions, session, requestIdHeader, requestId, nonce, nonceBytes, signature, identity);
     }
 
@@ -63,7 +65,7 @@ internal sealed class Brc104Exchange : AuthExchange
         VerifySignature(context, body);
         if (!_sessions.TryUseNonce(_session, _nonceBytes))
         {
-            throw new AuthRejection(401, "ERR_NONCE_REPLAYED", "This request nonce was already used in this session.");
+            throw new AuthRejection(RelayErrors.NonceReplayed, "This request nonce was already used in this session.");
         }
 
         Identity = new PeerIdentity(_session.Peer, AuthProtocol.Brc104);
@@ -75,7 +77,7 @@ internal sealed class Brc104Exchange : AuthExchange
         // The identity is the session's key; a header naming anyone else is refused, never believed.
         if (!_claimedIdentity.Equals(_session.Peer))
         {
-            throw new AuthRejection(401, "ERR_INVALID_AUTH_IDENTITY", "The identity key header does not match the key this session was opened with.");
+            throw new AuthRejection(RelayErrors.InvalidAuthIdentity, "The identity key header does not match the key this session was opened with.");
         }
 
         var (path, query) = RawTarget(context);
@@ -89,7 +91,7 @@ internal sealed class Brc104Exchange : AuthExchange
 
         if (!_server.Deriver.VerifyHash(hash, _signature, Brc104Payload.Invoice(_nonce, _session.ServerNonce), _session.Peer))
         {
-            throw new AuthRejection(401, "ERR_AUTH_FAILED", "The request signature is not valid.");
+            throw new AuthRejection(RelayErrors.AuthFailed, "The request signature is not valid.");
         }
     }
 

@@ -1,11 +1,13 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
+using PeerServ.Relay;
+using PeerServ.Relay.Errors;
+using PeerServ.Relay.Http;
+using PeerServ.Relay.Wire;
 
 namespace PeerServ.Auth.Server;
 
@@ -20,200 +22,57 @@ public static class HandshakeEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("").RequireRateLimiting(RateLimits.HandshakePolicy);
-        group.MapPost(Brc104Path, Brc104Async).WithName("Brc104Handshake");
-        group.MapPost(AuthritePath, AuthriteAsync).WithName("AuthriteHandshake");
+        group.MapPost(Brc104Path, Brc104Handshake.HandleAsync).WithName("Brc104Handshake")
+            .WithHandshakeDocs<Brc104InitialRequest, Brc104InitialResponse>(
+                "BRC-103/104 handshake: opens a session; later requests carry x-bsv-auth-* headers", Brc104Handshake.Errors);
+        group.MapPost(AuthritePath, AuthriteHandshake.HandleAsync).WithName("AuthriteHandshake")
+            .WithHandshakeDocs<AuthriteInitialRequest, AuthriteInitialResponse>(
+                "BRC-31 Authrite handshake; later requests carry x-authrite-* headers", AuthriteHandshake.Errors);
         return group;
     }
 
-    private static async Task Brc104Async(HttpContext context)
+    private static RouteHandlerBuilder WithHandshakeDocs<TRequest, TResponse>(this RouteHandlerBuilder endpoint, string summary, IReadOnlyList<RelayError> errors)
+        where TRequest : notnull => endpoint
+        .WithTags("authentication")
+        .WithSummary(summary)
+        .WithDescription($"Unauthenticated. Errors (unsigned): {RelayErrors.Describe([.. errors, RelayErrors.BadHandshakeBody, RelayErrors.RequestTooLarge, RelayErrors.RateLimited])}.")
+        .Accepts<TRequest>("application/json")
+        .Produces<TResponse>(StatusCodes.Status200OK)
+        .Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+        .Produces<ErrorResponse>(StatusCodes.Status413PayloadTooLarge)
+        .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>The handshake body as a JSON object, or null once the refusal is written.</summary>
+    internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
     {
-        var server = context.RequestServices.GetRequiredService<ServerIdentity>();
-        var sessions = context.RequestServices.GetRequiredService<Brc104SessionTable>();
-        using var doc = await ReadJsonAsync(context);
-        if (doc is null)
+        using var body = await BoundedBody.ReadAsync(context.Request, MaxHandshakeBytes, context.RequestAborted);
+        if (body is null)
         {
-            return;
-        }
-
-        var root = doc.RootElement;
-        var version = StringProperty(root, "version");
-        var messageType = StringProperty(root, "messageType");
-        if (version != AuthHeaders.Brc104Version)
-        {
-            await Reject(context, 400, "ERR_UNSUPPORTED_AUTH_VERSION", $"BRC-103 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
-            return;
-        }
-
-        if (messageType != "initialRequest")
-        {
-            await Reject(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here; this server requests no certificates.");
-            return;
-        }
-
-        if (!PublicKey.TryParse(StringProperty(root, "identityKey"), out var client))
-        {
-            await Reject(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
-            return;
-        }
-
-        var clientNonce = StringProperty(root, "initialNonce");
-        var clientNonceBytes = CanonicalBase64(clientNonce, 16, SessionNonce.MaxClientNonceBytes);
-        if (clientNonceBytes is null)
-        {
-            await Reject(context, 400, "ERR_INVALID_NONCE", $"initialNonce must be canonical base64 of 16-{SessionNonce.MaxClientNonceBytes} bytes.");
-            return;
-        }
-
-        var serverNonce = sessions.Open(client, clientNonceBytes);
-        var signed = new byte[clientNonceBytes.Length + SessionNonce.Length];
-        clientNonceBytes.CopyTo(signed, 0);
-        Convert.FromBase64String(serverNonce).CopyTo(signed, clientNonceBytes.Length);
-        var signature = server.Deriver.Sign(signed, Brc104Payload.Invoice(clientNonce!, serverNonce), client);
-
-        var body = WriteJson(writer =>
-        {
-            writer.WriteString("version", AuthHeaders.Brc104Version);
-            writer.WriteString("messageType", "initialResponse");
-            writer.WriteString("identityKey", server.IdentityKey.Hex);
-            writer.WriteString("initialNonce", serverNonce);
-            writer.WriteString("yourNonce", clientNonce);
-            WriteEmptyRequestedCertificates(writer);
-            writer.WriteStartArray("signature");
-            foreach (var b in signature)
-            {
-                writer.WriteNumberValue(b);
-            }
-
-            writer.WriteEndArray();
-        });
-        var headers = context.Response.Headers;
-        headers[AuthHeaders.Version] = AuthHeaders.Brc104Version;
-        headers[AuthHeaders.MessageType] = "initialResponse";
-        headers[AuthHeaders.IdentityKey] = server.IdentityKey.Hex;
-        headers[AuthHeaders.YourNonce] = clientNonce;
-        headers[AuthHeaders.Signature] = Convert.ToHexStringLower(signature);
-        AuthMetrics.Handshake("brc104");
-        await WriteAsync(context, body);
-    }
-
-    private static async Task AuthriteAsync(HttpContext context)
-    {
-        var server = context.RequestServices.GetRequiredService<ServerIdentity>();
-        var nonces = context.RequestServices.GetRequiredService<AuthriteNonces>();
-        using var doc = await ReadJsonAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
-
-        var root = doc.RootElement;
-        var version = StringProperty(root, "authrite");
-        if (version is null)
-        {
-            await Reject(context, 400, "ERR_MISSING_AUTHRITE_VERSION", "The authrite version is required.");
-            return;
-        }
-
-        if (!AuthriteExchange.IsSupportedVersion(version))
-        {
-            await Reject(context, 400, "ERR_AUTHRITE_VERSION_MISMATCH", $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
-            return;
-        }
-
-        var messageType = StringProperty(root, "messageType");
-        var identityKey = StringProperty(root, "identityKey");
-        var clientNonce = StringProperty(root, "nonce");
-        if (identityKey is null || clientNonce is null)
-        {
-            await Reject(context, 400, "ERR_AUTHRITE_MISSING_INITIAL_REQUEST_PARAMS", "identityKey and nonce are required.");
-            return;
-        }
-
-        if (messageType is not (null or "initialRequest"))
-        {
-            await Reject(context, 400, "ERR_UNSUPPORTED_MESSAGE_TYPE", $"Message type '{messageType}' is not accepted here.");
-            return;
-        }
-
-        if (!PublicKey.TryParse(identityKey, out var client))
-        {
-            await Reject(context, 400, "ERR_INVALID_IDENTITY_KEY", "identityKey must be a secp256k1 public key in hex.");
-            return;
-        }
-
-        if (CanonicalBase64(clientNonce, 16, 64) is null)
-        {
-            await Reject(context, 400, "ERR_INVALID_NONCE", "nonce must be base64 of 16-64 bytes.");
-            return;
-        }
-
-        var serverNonce = nonces.Create();
-        var signature = server.Deriver.Sign(Encoding.UTF8.GetBytes(clientNonce + serverNonce), AuthriteExchange.Invoice(clientNonce, serverNonce), client);
-        var body = WriteJson(writer =>
-        {
-            writer.WriteString("authrite", version);
-            writer.WriteString("messageType", "initialResponse");
-            writer.WriteString("identityKey", server.IdentityKey.Hex);
-            writer.WriteString("nonce", serverNonce);
-            writer.WriteStartArray("certificates");
-            writer.WriteEndArray();
-            WriteEmptyRequestedCertificates(writer);
-            writer.WriteString("signature", Convert.ToHexStringLower(signature));
-        });
-        AuthMetrics.Handshake("authrite");
-        await WriteAsync(context, body);
-    }
-
-    private static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength > MaxHandshakeBytes)
-        {
-            await Reject(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
+            await Reject(context, RelayErrors.RequestTooLarge, $"A handshake body is at most {MaxHandshakeBytes} bytes.");
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        // Parsed into a copy: the document outlives the pooled buffer.
+        var document = BoundedBody.ParseObject(body.Memory.ToArray(), maxDepth: 16);
+        if (document is null)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxHandshakeBytes)
-            {
-                await Reject(context, 413, "ERR_REQUEST_TOO_LARGE", $"A handshake body is at most {MaxHandshakeBytes} bytes.");
-                return null;
-            }
+            await Reject(context, RelayErrors.BadHandshakeBody, RelayErrors.BadHandshakeBody.Description);
         }
 
-        try
-        {
-            var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return doc;
-            }
-
-            doc.Dispose();
-        }
-        catch (JsonException)
-        {
-        }
-
-        await Reject(context, 400, "ERR_BAD_REQUEST_BODY", "The handshake body must be a JSON object.");
-        return null;
+        return document;
     }
 
-    private static Task Reject(HttpContext context, int status, string code, string description)
+    internal static Task Reject(HttpContext context, RelayError error, string description)
     {
-        AuthMetrics.Rejected(code);
-        return AuthError.WriteUnsignedAsync(context, status, code, description);
+        AuthMetrics.Rejected(error.Code);
+        return error.With(description).WriteAsync(context);
     }
 
-    private static string? StringProperty(JsonElement root, string name) =>
+    internal static string? StringProperty(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Decoded bytes if <paramref name="value"/> is canonical base64 of the given size, else null.</summary>
-    private static byte[]? CanonicalBase64(string? value, int minBytes, int maxBytes)
+    internal static byte[]? CanonicalBase64(string? value, int minBytes, int maxBytes)
     {
         if (value is null || value.Length > 4 * ((maxBytes + 2) / 3))
         {
@@ -230,7 +89,7 @@ public static class HandshakeEndpoints
         return Convert.ToBase64String(bytes) == value ? bytes : null;
     }
 
-    private static void WriteEmptyRequestedCertificates(Utf8JsonWriter writer)
+    internal static void WriteEmptyRequestedCertificates(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("requestedCertificates");
         writer.WriteStartArray("certifiers");
@@ -240,10 +99,10 @@ public static class HandshakeEndpoints
         writer.WriteEndObject();
     }
 
-    private static byte[] WriteJson(Action<Utf8JsonWriter> properties)
+    internal static byte[] WriteJson(Action<Utf8JsonWriter> properties)
     {
         using var buffer = new MemoryStream(512);
-        using (var writer = new Utf8JsonWriter(buffer, AuthError.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, RelayJson.WriterOptions))
         {
             writer.WriteStartObject();
             properties(writer);
@@ -253,7 +112,7 @@ public static class HandshakeEndpoints
         return buffer.ToArray();
     }
 
-    private static Task WriteAsync(HttpContext context, byte[] body)
+    internal static Task WriteAsync(HttpContext context, byte[] body)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";

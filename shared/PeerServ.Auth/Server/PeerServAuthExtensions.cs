@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
+using PeerServ.Relay.Options;
 
 namespace PeerServ.Auth.Server;
 
@@ -12,26 +12,24 @@ public static class PeerServAuthExtensions
 {
     public const string CorsPolicy = "PeerServAuth";
 
-    /// <summary>Registers the auth services, bound to the "Auth" section and validated at start-up.</summary>
-    public static IServiceCollection AddPeerServAuth(this IServiceCollection services, IConfiguration configuration, Action<PeerServAuthOptions>? configure = null)
+    /// <summary>
+    /// Registers the auth services, bound to the "Auth" and "RateLimits" sections and validated at start-up (the host
+    /// registers the <see cref="TimeProvider"/>). <paramref name="configure"/> runs after the binding.
+    /// </summary>
+    public static IServiceCollection AddPeerServAuth(this IServiceCollection services, Action<PeerServAuthOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddOptions<PeerServAuthOptions>()
-            .Bind(configuration.GetSection(PeerServAuthOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => IsValidKey(o.ServerPrivateKey), "Auth:ServerPrivateKey must be 64 hex characters of a valid secp256k1 private key.")
-            .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Auth:PublicBaseUrl must be an absolute URL.")
-            .ValidateOnStart();
+        var builder = services.AddValidatedOptions<PeerServAuthOptions>(PeerServAuthOptions.SectionName)
+            .Validate(o => IsValidKey(o.ServerPrivateKey), "Auth:ServerPrivateKey (Auth__ServerPrivateKey) must be 64 hex characters of a valid secp256k1 private key.")
+            .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Auth:PublicBaseUrl (Auth__PublicBaseUrl) must be an absolute URL.");
         if (configure is not null)
         {
             builder.Configure(configure);
         }
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerIdentity>();
         services.TryAddSingleton<Brc104SessionTable>();
         services.TryAddSingleton<AuthriteNonces>();
-        services.AddPeerServRateLimits(configuration);
+        services.AddPeerServRateLimits();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .AllowAnyHeader()

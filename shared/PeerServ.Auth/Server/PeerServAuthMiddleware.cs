@@ -1,8 +1,10 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Protocol;
+using PeerServ.Relay.Http;
+
+using PeerServ.Relay.Errors;
 
 namespace PeerServ.Auth.Server;
 
@@ -41,7 +43,7 @@ internal sealed partial class PeerServAuthMiddleware(
         {
             exchange = hasBrc104 ? Brc104Exchange.Prepare(context, server, sessions, _options.MaxAuthHeaderLength)
                 : hasAuthrite ? AuthriteExchange.Prepare(context, server, nonces, _authriteReplay, _options)
-                : throw new AuthRejection(401, "UNAUTHORIZED", "Mutual authentication is required (BRC-104 at /.well-known/auth or BRC-31 at /authrite/initialRequest).");
+                : throw new AuthRejection(RelayErrors.Unauthorized, "Mutual authentication is required (BRC-104 at /.well-known/auth or BRC-31 at /authrite/initialRequest).");
         }
         catch (AuthRejection rejection)
         {
@@ -49,43 +51,29 @@ internal sealed partial class PeerServAuthMiddleware(
             return;
         }
 
-        byte[]? rented = null;
+        using var body = await BoundedBody.ReadAsync(request, _options.MaxRequestBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            // The session is known, so even this refusal is signed and readable by the client.
+            var tooLarge = RelayErrors.RequestTooLarge.With($"The request body is larger than the limit of {_options.MaxRequestBodyBytes} bytes.");
+            context.Response.StatusCode = tooLarge.Status;
+            await WriteSignedAsync(context, exchange, tooLarge.ToJson());
+            return;
+        }
+
         try
         {
-            int length;
-            try
-            {
-                (rented, length) = await ReadBodyAsync(request, _options.MaxRequestBodyBytes, context.RequestAborted);
-            }
-            catch (AuthRejection tooLarge)
-            {
-                // The session is known, so even this refusal is signed and readable by the client.
-                context.Response.StatusCode = tooLarge.Status;
-                await WriteSignedAsync(context, exchange, AuthError.Body(tooLarge.Code, tooLarge.Message));
-                return;
-            }
-
-            try
-            {
-                exchange.Verify(context, rented.AsSpan(0, length));
-            }
-            catch (AuthRejection rejection)
-            {
-                await RejectAsync(context, rejection);
-                return;
-            }
-
-            context.Features.Set(exchange.Identity);
-            request.Body = new MemoryStream(rented, 0, length, writable: false);
-            await RunAndSignAsync(context, exchange);
+            exchange.Verify(context, body.Memory.Span);
         }
-        finally
+        catch (AuthRejection rejection)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            await RejectAsync(context, rejection);
+            return;
         }
+
+        context.Features.Set(exchange.Identity);
+        request.Body = body.AsStream();
+        await RunAndSignAsync(context, exchange);
     }
 
     private bool IsOpenPath(PathString path)
@@ -123,7 +111,7 @@ internal sealed partial class PeerServAuthMiddleware(
             response.Clear();
             response.StatusCode = StatusCodes.Status500InternalServerError;
             buffer.SetLength(0);
-            buffer.Write(AuthError.Body("ERR_INTERNAL", "An internal error has occurred."));
+            buffer.Write(RelayErrors.Internal.ToJson());
         }
         finally
         {
@@ -134,7 +122,7 @@ internal sealed partial class PeerServAuthMiddleware(
         if (body.IsEmpty)
         {
             // An empty authenticated body is read differently by current TS clients (VarInt 0) and servers (-1): never send one.
-            body = response.StatusCode < 400 ? SuccessBody : AuthError.Body(DefaultCode(response.StatusCode), DefaultDescription(response.StatusCode));
+            body = response.StatusCode < 400 ? SuccessBody : RelayErrors.ForStatus(response.StatusCode).ToJson();
             if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
             {
                 response.StatusCode = StatusCodes.Status200OK;
@@ -157,83 +145,10 @@ internal sealed partial class PeerServAuthMiddleware(
 
     private Task RejectAsync(HttpContext context, AuthRejection rejection)
     {
-        LogRejected(logger, rejection.Code, context.Request.Path, rejection.Message);
-        AuthMetrics.Rejected(rejection.Code);
-        return AuthError.WriteUnsignedAsync(context, rejection.Status, rejection.Code, rejection.Message);
+        LogRejected(logger, rejection.Error.Code, context.Request.Path, rejection.Message);
+        AuthMetrics.Rejected(rejection.Error.Code);
+        return rejection.Error.WriteAsync(context);
     }
-
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancel)
-    {
-        if (request.ContentLength > max)
-        {
-            throw TooLarge(max);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 1, max));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                var capacity = (int)Math.Min(buffer.Length, max);
-                if (length == capacity)
-                {
-                    if (capacity >= max)
-                    {
-                        // One byte more than allowed proves the body is too large without reading the rest.
-                        var probe = new byte[1];
-                        if (await request.Body.ReadAsync(probe, cancel) > 0)
-                        {
-                            throw TooLarge(max);
-                        }
-
-                        break;
-                    }
-
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max, (long)buffer.Length * 2));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                    continue;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length, capacity - length), cancel);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            return (buffer, length);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    private static AuthRejection TooLarge(long max) =>
-        new(StatusCodes.Status413PayloadTooLarge, "ERR_REQUEST_TOO_LARGE", $"The request body is larger than the limit of {max} bytes.");
-
-    private static string DefaultCode(int status) => status switch
-    {
-        404 => "ERR_ROUTE_NOT_FOUND",
-        405 => "ERR_METHOD_NOT_ALLOWED",
-        413 => "ERR_REQUEST_TOO_LARGE",
-        429 => "ERR_RATE_LIMITED",
-        503 => "ERR_SERVICE_UNAVAILABLE",
-        _ => $"ERR_HTTP_{status}",
-    };
-
-    private static string DefaultDescription(int status) => status switch
-    {
-        404 => "Route not found.",
-        405 => "Method not allowed.",
-        _ => $"The request failed with HTTP status {status}.",
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auth rejected {Code} on {Path}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string code, PathString path, string reason);

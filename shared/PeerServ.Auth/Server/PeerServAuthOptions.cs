@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PeerServ.Relay;
 
 namespace PeerServ.Auth.Server;
 
@@ -8,7 +9,7 @@ public sealed class PeerServAuthOptions
     public const string SectionName = "Auth";
 
     /// <summary>The server identity private key, 64 hex characters. Secret: from the environment (Auth__ServerPrivateKey).</summary>
-    [Required(ErrorMessage = "Auth:ServerPrivateKey is required (64 hex characters; set Auth__ServerPrivateKey).")]
+    [Required(ErrorMessage = "is required: 64 hex characters of a secp256k1 private key.")]
     public string ServerPrivateKey { get; set; } = "";
 
     /// <summary>A BRC-104 session unused for this long is forgotten; the client re-handshakes after an unsigned 401.</summary>
@@ -38,6 +39,9 @@ public sealed class PeerServAuthOptions
     /// <summary>Public origin clients use (e.g. https://relay.example.com), for BRC-31 GET/HEAD, whose signature covers the full URL.</summary>
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>Path prefixes served without authentication (health, metrics, API docs).</summary>
-    public IList<string> AnonymousPathPrefixes { get; } = ["/health", "/metrics", "/openapi", "/docs"];
+    /// <summary>
+    /// Path prefixes served without authentication: a security list, by default <see cref="RelayPaths.Anonymous"/>
+    /// (health, metrics, API docs). Anything a host adds here is open to every caller.
+    /// </summary>
+    public IList<string> AnonymousPathPrefixes { get; } = [.. RelayPaths.Anonymous];
 }

@@ -4,8 +4,10 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PeerServ.Relay.Options;
+using PeerServ.Relay.Errors;
 
 namespace PeerServ.Auth.Server;
 
@@ -36,20 +38,20 @@ public static class RateLimits
 {
     public const string HandshakePolicy = "peerserv-handshake";
 
-    internal static IServiceCollection AddPeerServRateLimits(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddPeerServRateLimits(this IServiceCollection services)
     {
-        var options = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        services.AddRateLimiter(limiter =>
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, rateLimits) =>
         {
+            var options = rateLimits.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancel) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                AuthMetrics.Rejected("ERR_RATE_LIMITED");
-                await AuthError.WriteUnsignedAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "ERR_RATE_LIMITED",
-                    $"Too many requests; retry in {retryAfter} s.");
+                AuthMetrics.Rejected(RelayErrors.RateLimited.Code);
+                await RelayErrors.RateLimited.With($"Too many requests; retry in {retryAfter} s.").WriteAsync(context.HttpContext);
             };
             limiter.AddPolicy(HandshakePolicy, context => options.HandshakesPerMinute == 0
                 ? RateLimitPartition.GetNoLimiter("unlimited")

@@ -13,13 +13,14 @@ public sealed class MongoMessageStore : IMessageStore
 {
     private readonly IMongoClient _client;
     private readonly IMongoCollection<MessageDocument> _messages;
-    private long _sequence = DateTime.UtcNow.Ticks;
+    private long _sequence;
     private volatile bool _indexed;
 
-    public MongoMessageStore(IMongoClient client, string database)
+    public MongoMessageStore(IMongoClient client, string database, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _sequence = (time ?? TimeProvider.System).GetUtcNow().UtcTicks;
         var db = client.GetDatabase(database);
         _messages = db.GetCollection<MessageDocument>("messages");
     }
@@ -178,7 +179,7 @@ public sealed class MongoMessageStore : IMessageStore
             }
             else if (stored.Sender != message.Sender || stored.MessageBox != message.MessageBox || stored.Body != message.Body)
             {
-                return (new InsertResult(InsertOutcome.Conflict, delivery), fresh);
+                return (new InsertResult(delivery), fresh);
             }
         }
 

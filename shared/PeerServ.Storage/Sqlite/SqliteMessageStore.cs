@@ -72,7 +72,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
                 }
                 else if (existing.GetString(0) != message.Sender || existing.GetString(1) != message.MessageBox || existing.GetString(2) != message.Body)
                 {
-                    return new InsertResult(InsertOutcome.Conflict, delivery);
+                    return new InsertResult(delivery);
                 }
             }
 

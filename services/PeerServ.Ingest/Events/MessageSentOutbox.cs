@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using MassTransit;
+using PeerServ.Contracts;
+using PeerServ.Relay;
+using PeerServ.Storage;
+
+namespace PeerServ.Ingest.Events;
+
+/// <summary>
+/// Publishes MessageSent after the durable write, off the request path, at least once. Every stored message
+/// starts "pending" in the store (the outbox); a publish that succeeds clears the mark, and a relay loop
+/// republishes whatever is still pending after a grace period — after a broker outage, a crash between write and
+/// publish, or a full queue. Several replicas may publish the same event; consumers are idempotent.
+/// </summary>
+public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, TimeProvider time, ILogger<MessageSentOutbox> logger) : BackgroundService
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RelayInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MarkInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Events per broker batch, and per outbox read.</summary>
+    private const int BatchSize = 256;
+
+    /// <summary>Just-stored deliveries waiting for the publisher; beyond this the relay loop finds them in the store instead.</summary>
+    private const int FreshQueueCapacity = 20_000;
+
+    /// <summary>Marks cleared per store write.</summary>
+    private const int MarkBatchSize = 1000;
+
+    private readonly Channel<StoredMessage> _fresh = Channel.CreateBounded<StoredMessage>(
+        new BoundedChannelOptions(FreshQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    // Published, not yet marked: cleared in one store write every MarkInterval rather than one per publish.
+    private readonly ConcurrentQueue<Delivery> _published = new();
+
+    /// <summary>Hands a just-stored message to the publisher; if the queue is full the relay will find it in the store.</summary>
+    public void Enqueue(NewMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var delivery in message.Deliveries)
+        {
+            _fresh.Writer.TryWrite(new StoredMessage(delivery.Recipient, delivery.MessageId, message.MessageBox, message.Sender, message.Body, message.CreatedAt, Sequence: 0));
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(PublishFreshAsync(stoppingToken), RelayPendingAsync(stoppingToken), MarkPublishedAsync(stoppingToken));
+
+    private async Task MarkPublishedAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(MarkInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushMarksAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Unmarked events stay pending and are published again later: at least once, never lost.
+            await FlushMarksAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task FlushMarksAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Delivery>();
+        while (batch.Count < MarkBatchSize && _published.TryDequeue(out var delivery))
+        {
+            batch.Add(delivery);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.MarkEventsPublishedAsync(batch, cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Published but still marked pending: the relay publishes them again later (at least once).
+            LogMarkFailed(logger, ex, batch.Count);
+        }
+    }
+
+    private async Task PublishFreshAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<StoredMessage>(BatchSize);
+        try
+        {
+            while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < BatchSize && _fresh.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+
+                await PublishAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Whatever was not published stays pending in the store for the relay (here after a restart, or another replica).
+        }
+    }
+
+    private async Task RelayPendingAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RelayInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    IReadOnlyList<StoredMessage> pending;
+                    do
+                    {
+                        pending = await store.ListPendingEventsAsync(time.GetUtcNow() - RelayGrace, BatchSize, stoppingToken);
+                        if (pending.Count > 0)
+                        {
+                            LogRelaying(logger, pending.Count);
+                        }
+                    }
+                    while (pending.Count > 0 && await PublishAsync(pending, stoppingToken) && pending.Count == BatchSize);
+                }
+                catch (StoreUnavailableException ex)
+                {
+                    // Try again at the next tick; the pending marks are still in the store.
+                    LogRelayFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Publishes and clears the pending marks; false when the broker did not take them (they stay pending).</summary>
+    private async Task<bool> PublishAsync(IReadOnlyList<StoredMessage> messages, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PublishTimeout);
+        try
+        {
+            await bus.PublishBatch(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, Encoding.UTF8.GetByteCount(m.Body))), timeout.Token);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, ex, messages.Count);
+            return false;
+        }
+
+        RelayMetrics.EventsPublished(nameof(MessageSent), messages.Count);
+        foreach (var message in messages)
+        {
+            _published.Enqueue(new Delivery(message.Recipient, message.MessageId));
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Republishing {Count} MessageSent event(s) from the outbox")]
+    private static partial void LogRelaying(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} MessageSent event(s), kept in the outbox")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Published {Count} MessageSent event(s) but could not clear their outbox marks")]
+    private static partial void LogMarkFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not read the store")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PeerServ.Auth.Crypto;
+using PeerServ.Auth.Server;
+
+namespace PeerServ.Auth.Gateway;
+
+/// <summary>Configuration section "Gateway" shared by the gateway and the services behind it.</summary>
+public sealed class GatewayAssertionOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Shared secret for the identity assertion (at least 32 characters). Secret: from the environment.</summary>
+    [Required(ErrorMessage = "is required: a shared secret of at least 32 characters.")]
+    [MinLength(32, ErrorMessage = "must be at least 32 characters.")]
+    public string InternalSecret { get; set; } = "";
+
+    /// <summary>How far an assertion's time may be from the service's clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// How the gateway vouches for a verified identity to the services: headers carrying the identity, the protocol
+/// and "v1.&lt;unix ms&gt;.&lt;nonce&gt;.&lt;mac&gt;", the MAC being HMAC-SHA256 under the internal secret over the version, time,
+/// nonce, identity, protocol, method and path+query. A service accepts an assertion once, within the skew window.
+/// </summary>
+public sealed class GatewayAssertion
+{
+    public const string IdentityHeader = "x-peerserv-identity";
+    public const string ProtocolHeader = "x-peerserv-auth-protocol";
+    public const string AssertionHeader = "x-peerserv-assertion";
+
+    /// <summary>Headers a client may not send through the gateway (stripped there, distrusted here).</summary>
+    public static readonly string[] Headers = [IdentityHeader, ProtocolHeader, AssertionHeader];
+
+    private readonly byte[] _key;
+    private readonly TimeSpan _skew;
+    private readonly TimeProvider _time;
+    private readonly NonceReplayCache _seen;
+
+    public GatewayAssertion(GatewayAssertionOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(options.InternalSecret), 32, info: "peerserv gateway assertion v1"u8.ToArray());
+        _skew = options.MaxClockSkew;
+        _time = time;
+        _seen = new NonceReplayCache(options.MaxClockSkew * 2, 2_000_000, time);
+    }
+
+    public string Create(PeerIdentity identity, string method, string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var time = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        return $"v1.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), method, pathAndQuery)}";
+    }
+
+    /// <summary>The identity the gateway vouched for, or null with the reason.</summary>
+    public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string method, string pathAndQuery, out string reason)
+    {
+        reason = "";
+        var parts = assertion?.Split('.');
+        if (parts is not { Length: 4 } || parts[0] != "v1" || identityHex is null || protocol is null)
+        {
+            reason = "missing or malformed gateway assertion";
+            return null;
+        }
+
+        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            || (_time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253402300799999))).Duration() > _skew)
+        {
+            reason = "gateway assertion outside the time window";
+            return null;
+        }
+
+        var expected = Mac(parts[1], parts[2], identityHex, protocol, method, pathAndQuery);
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(parts[3])))
+        {
+            reason = "gateway assertion does not verify";
+            return null;
+        }
+
+        if (!PublicKey.TryParse(identityHex, out var key) || !Enum.TryParse<AuthProtocol>(protocol, out var parsedProtocol))
+        {
+            reason = "gateway assertion names an invalid identity";
+            return null;
+        }
+
+        if (!_seen.TryUse("gateway"u8, parts[2]))
+        {
+            reason = "gateway assertion replayed";
+            return null;
+        }
+
+        return new PeerIdentity(key, parsedProtocol);
+    }
+
+    private string Mac(string time, string nonce, string identity, string protocol, string method, string pathAndQuery)
+    {
+        var data = Encoding.UTF8.GetBytes($"v1\n{time}\n{nonce}\n{identity}\n{protocol}\n{method}\n{pathAndQuery}");
+        return Convert.ToBase64String(HMACSHA256.HashData(_key, data));
+    }
+}

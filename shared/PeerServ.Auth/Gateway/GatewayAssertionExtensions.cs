@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerServ.Auth.Server;
+using PeerServ.Relay;
+using PeerServ.Relay.Errors;
+using PeerServ.Relay.Options;
+
+namespace PeerServ.Auth.Gateway;
+
+public static partial class GatewayAssertionExtensions
+{
+    /// <summary>The assertion's options (section "Gateway", validated at start-up) and the assertion itself, for the gateway and the services.</summary>
+    public static IServiceCollection AddGatewayAssertion(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<GatewayAssertionOptions>(GatewayAssertionOptions.SectionName)
+            .Validate(o => !o.InternalSecret.StartsWith("replace-with-", StringComparison.Ordinal),
+                "Gateway:InternalSecret (Gateway__InternalSecret) is still the example's placeholder: generate one, e.g. openssl rand -hex 32.");
+        services.AddSingleton(sp => new GatewayAssertion(sp.GetRequiredService<IOptions<GatewayAssertionOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Services behind the gateway: every request outside <see cref="RelayPaths.Anonymous"/> must carry a valid, fresh,
+    /// unused gateway assertion; the identity it vouches for becomes the request's <see cref="PeerIdentity"/>. Anything else → 401.
+    /// </summary>
+    public static IApplicationBuilder UseGatewayAssertion(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var assertion = app.ApplicationServices.GetRequiredService<GatewayAssertion>();
+        var logger = app.ApplicationServices.GetRequiredService<ILogger<GatewayAssertion>>();
+        return app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            if (IsAnonymous(request.Path))
+            {
+                await next(context);
+                return;
+            }
+
+            var identity = assertion.Verify(
+                request.Headers[GatewayAssertion.AssertionHeader].ToString(),
+                request.Headers[GatewayAssertion.IdentityHeader].ToString(),
+                request.Headers[GatewayAssertion.ProtocolHeader].ToString(),
+                request.Method,
+                request.Path.Value + request.QueryString.Value,
+                out var reason);
+            if (identity is null)
+            {
+                LogRefused(logger, request.Path, reason);
+                await RelayErrors.GatewayAssertion.WriteAsync(context);
+                return;
+            }
+
+            context.Features.Set(identity);
+            await next(context);
+        });
+    }
+
+    private static bool IsAnonymous(PathString path)
+    {
+        foreach (var prefix in RelayPaths.Anonymous)
+        {
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request to {Path} without a valid gateway assertion: {Reason}")]
+    private static partial void LogRefused(ILogger logger, PathString path, string reason);
+}

@@ -1,0 +1,18 @@
+namespace PeerServ.Relay;
+
+/// <summary>Paths every host serves outside the relay's authentication.</summary>
+public static class RelayPaths
+{
+    public const string Live = "/health/live";
+    public const string Ready = "/health/ready";
+    public const string Health = "/health";
+    public const string Metrics = "/metrics";
+    public const string OpenApi = "/openapi";
+    public const string Docs = "/docs";
+
+    /// <summary>
+    /// Path prefixes served without authentication (health, metrics, API docs): a security list, the only one. The
+    /// auth middleware and the services' gateway-assertion check both read it.
+    /// </summary>
+    public static IReadOnlyList<string> Anonymous { get; } = [Health, Metrics, OpenApi, Docs];
+}

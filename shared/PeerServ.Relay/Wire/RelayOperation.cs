@@ -1,0 +1,45 @@
+using PeerServ.Relay.Errors;
+
+namespace PeerServ.Relay.Wire;
+
+/// <summary>
+/// One public relay operation, described once: the services map their endpoint from it (so the standalone host's
+/// OpenAPI document comes from endpoint metadata) and the gateway documents the YARP route that names it in its
+/// metadata ("Operation"). <paramref name="Errors"/> are the operation's own; every operation can also answer the
+/// <see cref="RelayApi.CommonErrors"/>.
+/// </summary>
+public sealed record RelayOperation(string Name, string Method, string Path, string Tag, string Summary, Type? Request, Type Response, IReadOnlyList<RelayError> Errors);
+
+/// <summary>The public relay operations behind authentication.</summary>
+public static class RelayApi
+{
+    public const string OperationMetadataKey = "Operation";
+
+    public static readonly RelayOperation SendMessage = new("SendMessage", "POST", "/sendMessage", "relay",
+        "Send a message into one or more recipients' boxes (all or none; 200 only once stored)", typeof(SendMessageBody), typeof(SendMessageResponse),
+        [RelayErrors.MessageRequired, RelayErrors.InvalidMessage, RelayErrors.RecipientRequired, RelayErrors.InvalidRecipient, RelayErrors.InvalidRecipientKey,
+            RelayErrors.DuplicateRecipient, RelayErrors.TooManyRecipients, RelayErrors.MessageBoxRequired, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge,
+            RelayErrors.MessageBodyRequired, RelayErrors.InvalidMessageBody, RelayErrors.InvalidSendMessageId, RelayErrors.MessageIdCountMismatch,
+            RelayErrors.DuplicateMessage, RelayErrors.MessageBodyTooLarge]);
+
+    public static readonly RelayOperation ListMessages = new("ListMessages", "POST", "/listMessages", "relay",
+        "List the caller's messages in one box, oldest first (long-poll with waitSeconds)", typeof(ListMessagesBody), typeof(ListMessagesResponse),
+        [RelayErrors.MessageBoxRequired, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge, RelayErrors.InvalidLimit, RelayErrors.InvalidOffset,
+            RelayErrors.InvalidWait, RelayErrors.ResponseTooLarge]);
+
+    public static readonly RelayOperation AcknowledgeMessage = new("AcknowledgeMessage", "POST", "/acknowledgeMessage", "relay",
+        "Acknowledge (delete) the caller's messages by id, in any box", typeof(AcknowledgeMessageBody), typeof(AcknowledgeMessageResponse),
+        [RelayErrors.MessageIdRequired, RelayErrors.InvalidMessageId, RelayErrors.TooManyMessageIds, RelayErrors.InvalidAcknowledgment]);
+
+    public static IReadOnlyList<RelayOperation> All { get; } = [SendMessage, ListMessages, AcknowledgeMessage];
+
+    /// <summary>What any authenticated operation may answer besides its own errors.</summary>
+    public static IReadOnlyList<RelayError> CommonErrors { get; } =
+    [
+        RelayErrors.InvalidJson, RelayErrors.RequestTooLarge, RelayErrors.RateLimited, RelayErrors.ServiceUnavailable, RelayErrors.Internal,
+        RelayErrors.MissingAuthHeader, RelayErrors.InvalidAuthHeader, RelayErrors.Unauthorized, RelayErrors.AuthFailed, RelayErrors.SessionNotFound,
+        RelayErrors.InvalidAuthIdentity, RelayErrors.NonceReplayed,
+    ];
+
+    public static RelayOperation? Find(string? name) => All.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+}

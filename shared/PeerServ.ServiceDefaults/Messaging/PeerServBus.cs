@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PeerServ.Relay.Options;
+
+namespace PeerServ.ServiceDefaults.Messaging;
+
+/// <summary>Section "ConnectionStrings": the broker of the distributed services.</summary>
+public sealed class BrokerOptions
+{
+    public const string SectionName = "ConnectionStrings";
+
+    [Required(ErrorMessage = "is required, e.g. amqp://user:password@rabbitmq:5672/")]
+    public string RabbitMq { get; set; } = "";
+}
+
+/// <summary>
+/// MassTransit for the relay: endpoint names in kebab-case prefixed by the service, so that every service owns its
+/// queues; usage telemetry off. Consumers are registered by the caller.
+/// </summary>
+public static class PeerServBus
+{
+    /// <summary>RabbitMQ at "ConnectionStrings:RabbitMq" (required, validated at start-up): the distributed services.</summary>
+    public static IServiceCollection AddPeerServRabbitMqBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        services.AddValidatedOptions<BrokerOptions>(BrokerOptions.SectionName)
+            .Validate(o => string.IsNullOrEmpty(o.RabbitMq) || (Uri.TryCreate(o.RabbitMq, UriKind.Absolute, out var url) && url.Scheme is "amqp" or "amqps"),
+                "ConnectionStrings:RabbitMq (ConnectionStrings__RabbitMq) must be an amqp:// or amqps:// URL.");
+        return services.AddPeerServBus(service, consumers, x => x.UsingRabbitMq((context, cfg) =>
+        {
+            cfg.Host(new Uri(context.GetRequiredService<IOptions<BrokerOptions>>().Value.RabbitMq));
+            cfg.ConfigureEndpoints(context);
+        }));
+    }
+
+    /// <summary>MassTransit's in-memory transport: the standalone host, one process.</summary>
+    public static IServiceCollection AddPeerServInMemoryBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers = null) =>
+        services.AddPeerServBus(service, consumers, x => x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context)));
+
+    private static IServiceCollection AddPeerServBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers, Action<IBusRegistrationConfigurator> transport) =>
+        services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
+            // MassTransit 8.4+ reports usage to usage-tracking.masstransit.io a few minutes after start: a relay never calls out.
+            x.DisableUsageTelemetry();
+            consumers?.Invoke(x);
+            transport(x);
+        });
+}
