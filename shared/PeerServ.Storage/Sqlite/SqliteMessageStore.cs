@@ -8,7 +8,7 @@ namespace PeerServ.Storage.Sqlite;
 /// (SQLite has one writer anyway) that commits concurrent writes together; reads run in parallel on pooled
 /// connections. A send returns after its transaction committed, so a 200 means the message is on disk.
 /// </summary>
-public sealed class SqliteMessageStore : IMessageStore, IDisposable
+public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -209,6 +209,9 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable
         return Task.CompletedTask;
     }
 
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    /// <summary>For callers that cannot await: the container disposes it with <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private SqliteConnection Open()

@@ -1,0 +1,42 @@
+using PeerServ.Storage;
+using PeerServ.Storage.Sqlite;
+
+namespace PeerServ.Tests.Services;
+
+/// <summary>The SQLite store, or, while <see cref="Fault"/> is set, a store whose every operation throws it.</summary>
+public sealed class SwitchableStore(SqliteMessageStore inner) : IMessageStore, IDisposable
+{
+    public SqliteMessageStore Inner { get; } = inner;
+
+    public Exception? Fault { get; set; }
+
+    public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken) => Run(() => Inner.InsertAsync(message, cancellationToken));
+
+    public Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Run(() => Inner.ListAsync(recipient, messageBox, offset, limit, now, cancellationToken));
+
+    public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
+        Run(() => Inner.AcknowledgeAsync(recipient, messageIds, cancellationToken));
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => Run(() => Inner.DeleteExpiredAsync(now, batchSize, cancellationToken));
+
+    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
+        Run(() => Inner.ListPendingEventsAsync(createdBefore, max, cancellationToken));
+
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) =>
+        Run(async () =>
+        {
+            await Inner.MarkEventsPublishedAsync(deliveries, cancellationToken);
+            return true;
+        });
+
+    public Task PingAsync(CancellationToken cancellationToken) => Run(async () =>
+    {
+        await Inner.PingAsync(cancellationToken);
+        return true;
+    });
+
+    public void Dispose() => Inner.Dispose();
+
+    private Task<T> Run<T>(Func<Task<T>> operation) => Fault is { } fault ? Task.FromException<T>(fault) : operation();
+}
