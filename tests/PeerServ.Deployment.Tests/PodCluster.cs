@@ -5,6 +5,7 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
 using PeerServ.Auth.Crypto;
+using PeerServ.Tests.Deployment;
 
 namespace PeerServ.Deployment.Tests;
 

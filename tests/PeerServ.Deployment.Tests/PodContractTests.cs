@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using PeerServ.Auth.Crypto;
+using PeerServ.Tests.Deployment;
 using PeerServ.Tests.Relay;
 
 namespace PeerServ.Deployment.Tests;

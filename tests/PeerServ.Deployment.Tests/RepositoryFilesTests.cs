@@ -1,3 +1,5 @@
+using PeerServ.Tests;
+
 namespace PeerServ.Deployment.Tests;
 
 public sealed class RepositoryFilesTests

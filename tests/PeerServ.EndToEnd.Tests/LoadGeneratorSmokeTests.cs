@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PeerServ.Tests;
 
 namespace PeerServ.EndToEnd.Tests;
 

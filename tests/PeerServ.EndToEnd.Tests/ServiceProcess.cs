@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using PeerServ.Tests;
 
 namespace PeerServ.EndToEnd.Tests;
 
@@ -153,35 +154,4 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
         }
     }
-}
-
-internal static class Repository
-{
-    public static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PeerServ.Services.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    /// <summary>The dll of a deployable, built in the same configuration as these tests.</summary>
-    public static string BuiltDll(string project, string? assemblyName = null)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var name = assemblyName ?? Path.GetFileName(project);
-        var dll = Path.Combine(Root, project, "bin", configuration, "net10.0", name + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built; build the solution first.");
-    }
-
-    public static string Require(string variable, string what) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{variable} is not set: {what} is needed. Run eng/test.sh, which starts it on loopback and sets {variable}.");
 }

@@ -6,26 +6,8 @@ namespace PeerServ.Tests.Relay;
 /// <summary>Runs a script of tests/interop with the real npm clients installed there by the test script.</summary>
 public static class NodeClient
 {
-    /// <summary>tests/interop of this checkout, or PEERSERV_INTEROP_DIR (the end-to-end image keeps it elsewhere).</summary>
-    public static string InteropDirectory
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("PEERSERV_INTEROP_DIR") is { Length: > 0 } configured)
-            {
-                return configured;
-            }
-
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PeerServ.Services.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir is null ? throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory)
-                : Path.Combine(dir.FullName, "tests", "interop");
-        }
-    }
+    /// <summary>tests/interop of this checkout, or PEERSERV_INTEROP_DIR.</summary>
+    public static string InteropDirectory => Repository.Interop;
 
     public static async Task<JsonElement> RunAsync(string script, params string[] args)
     {

@@ -1,6 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 
-namespace PeerServ.Deployment.Tests;
+namespace PeerServ.Tests.Deployment;
 
 /// <summary>`kubectl kustomize k8s` as JSON (through tests/interop/validate-k8s.mjs), and the pieces a pod is made of.</summary>
 internal sealed class Manifests
@@ -11,20 +12,31 @@ internal sealed class Manifests
 
     public static async Task<Manifests> RenderAsync()
     {
-        var (exit, yaml) = await Docker.RunLocalAsync("kubectl", ["kustomize", Path.Combine(Repository.Root, "k8s")]);
-        Assert.True(exit == 0, yaml);
-        var file = Path.GetTempFileName();
-        await File.WriteAllTextAsync(file, yaml);
-        try
+        var yaml = await RunAsync("kubectl", null, "kustomize", Path.Combine(Repository.Root, "k8s"));
+        using var parsed = JsonDocument.Parse(await RunAsync("node", yaml, Path.Combine(Repository.Interop, "validate-k8s.mjs")));
+        return new([.. parsed.RootElement.GetProperty("documents").EnumerateArray().Select(d => d.Clone())]);
+    }
+
+    /// <summary>A local tool's standard output; a failure throws with its standard error.</summary>
+    public static async Task<string> RunAsync(string file, string? input, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, WorkingDirectory = Repository.Root };
+        foreach (var arg in args)
         {
-            var json = await Docker.CheckAsync("bash", ["-c", $"node tests/interop/validate-k8s.mjs < '{file}'"]);
-            using var parsed = JsonDocument.Parse(json);
-            return new([.. parsed.RootElement.GetProperty("documents").EnumerateArray().Select(d => d.Clone())]);
+            start.ArgumentList.Add(arg);
         }
-        finally
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} could not be started");
+        if (input is not null)
         {
-            File.Delete(file);
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
         }
+
+        var error = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await error}");
     }
 
     public JsonElement Object(string kind, string name) =>
