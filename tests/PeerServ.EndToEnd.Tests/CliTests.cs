@@ -46,6 +46,24 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cli_Whoami_PrintsThePublicKeyOfTheKeyFileOrTheVariable()
+    {
+        var file = Path.Combine(_data, "whoami.key");
+        var identity = (await Cli(0, "keygen", "--out", file, "--json")).GetProperty("identityKey").GetString()!;
+        var key = Auth.Crypto.PrivateKey.Generate();
+
+        var (fromFile, printed, _) = await Run(null, "whoami", "--key-file", file);
+        var (variableCode, fromVariable, _) = await Run(null, new Dictionary<string, string> { ["PEERSERV_KEY"] = key.ToHex() }, "whoami", "--json");
+        var (missing, _, error) = await Run(null, "whoami", "--key-file", Path.Combine(_data, "absent.key"));
+
+        Assert.Equal((0, identity), (fromFile, printed.Trim()));
+        Assert.Equal(0, variableCode);
+        Assert.Equal(key.PublicKey.Hex, JsonDocument.Parse(fromVariable).RootElement.GetProperty("identityKey").GetString());
+        Assert.Equal(2, missing);
+        Assert.Contains("Cannot read the key file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_BodyFromStandardInput_AndTextOutput()
     {
         var key = Path.Combine(_data, "stdin.key");
@@ -90,7 +108,9 @@ public sealed class CliTests : IAsyncLifetime
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    private async Task<(int Code, string Output, string Error)> Run(string? input, params string[] args)
+    private Task<(int Code, string Output, string Error)> Run(string? input, params string[] args) => Run(input, null, args);
+
+    private async Task<(int Code, string Output, string Error)> Run(string? input, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add(Repository.BuiltDll("tools/PeerServ.Cli", "peerserv"));
@@ -101,6 +121,11 @@ public sealed class CliTests : IAsyncLifetime
 
         start.Environment["PEERSERV_SERVER"] = _host.Url.ToString();
         start.Environment.Remove("PEERSERV_KEY");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         if (input is not null)
         {

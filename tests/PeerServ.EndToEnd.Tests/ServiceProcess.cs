@@ -47,7 +47,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    public static ServiceProcess Start(string name, string project, IDictionary<string, string> environment, int? port = null)
+    /// <param name="managementListener">False leaves Management__Url unset: the host's own default.</param>
+    public static ServiceProcess Start(string name, string project, IDictionary<string, string> environment, int? port = null, bool managementListener = true)
     {
         var url = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var dll = Repository.BuiltDll(project);
@@ -57,8 +58,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         // Every test identity handshakes from 127.0.0.1; the limit itself is tested in PeerServ.Auth.Tests.
         start.Environment["RateLimits__HandshakesPerMinute"] = "100000";
-        var management = new Uri($"http://127.0.0.1:{FreePort()}");
-        start.Environment["Management__Url"] = management.ToString().TrimEnd('/');
+        var management = managementListener ? new Uri($"http://127.0.0.1:{FreePort()}") : url;
+        if (managementListener)
+        {
+            start.Environment["Management__Url"] = management.ToString().TrimEnd('/');
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

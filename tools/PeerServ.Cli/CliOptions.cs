@@ -8,6 +8,7 @@ internal sealed record CliOptions(string Command, IReadOnlyList<string> Argument
 
         usage:
           peerserv keygen [--out FILE]                         new identity key (hex); prints its public key
+          peerserv whoami                                      the public identity key of --key-file or $PEERSERV_KEY
           peerserv send --to KEY --box NAME [--id ID] BODY|-   send BODY (or standard input with -)
           peerserv list --box NAME [--wait S]                  list a box; --wait long-polls up to S seconds
           peerserv ack ID [ID …]                               acknowledge (delete) messages

@@ -8,7 +8,7 @@ using PeerServ.Auth.Crypto;
 
 namespace PeerServ.Cli;
 
-/// <summary>The four commands, on our authenticated client handlers.</summary>
+/// <summary>The commands: keys (keygen, whoami) and the three relay calls on our authenticated client handlers.</summary>
 internal static class Commands
 {
     public static async Task<int> RunAsync(CliOptions cli, TextReader stdin, TextWriter stdout)
@@ -17,6 +17,13 @@ internal static class Commands
         {
             case "keygen":
                 return KeyGen(cli, stdout);
+            case "whoami":
+            {
+                var source = cli.Option("key-file") is { } file ? file : "$PEERSERV_KEY";
+                var result = new JsonObject { ["identityKey"] = LoadKey(cli).PublicKey.Hex, ["source"] = source };
+                return Print(cli, stdout, result, r => $"{r["identityKey"]}");
+            }
+
             case "send":
             {
                 var body = cli.Arguments.Count == 1 ? cli.Arguments[0] : throw new CliException("send takes exactly one BODY (or - for standard input).", 2);
