@@ -1,0 +1,7 @@
+namespace PeerServ.EndToEnd.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class DistributedStackCollection : ICollectionFixture<DistributedStack>
+{
+    public const string Name = "distributed stack";
+}
