@@ -13,7 +13,6 @@ namespace PeerServ.Auth.Client;
 /// </summary>
 public sealed class AuthriteClientHandler : DelegatingHandler
 {
-    private const string Protocol = "authrite message signature";
     private readonly KeyDeriver _deriver;
     private readonly string _version;
     private readonly OriginSessions<Session> _sessions = new();
@@ -52,7 +51,7 @@ public sealed class AuthriteClientHandler : DelegatingHandler
 
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var data = signsUrl ? Encoding.UTF8.GetBytes(target.AbsoluteUri) : body;
-        var signature = _deriver.Sign(data, Invoice(nonce, session.ServerNonce), session.ServerKey);
+        var signature = _deriver.Sign(data, AuthriteProtocol.Invoice(nonce, session.ServerNonce), session.ServerKey);
         request.Headers.TryAddWithoutValidation(AuthHeaders.Authrite, _version);
         request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteIdentityKey, _deriver.IdentityKey.Hex);
         request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteNonce, nonce);
@@ -77,7 +76,7 @@ public sealed class AuthriteClientHandler : DelegatingHandler
         var responseNonce = response.Headers.GetValues(AuthHeaders.AuthriteNonce).First();
         if (response.Headers.GetValues(AuthHeaders.AuthriteIdentityKey).First() != session.ServerKey.Hex
             || response.Headers.GetValues(AuthHeaders.AuthriteYourNonce).First() != yourNonce
-            || !_deriver.Verify(responseBody, Convert.FromHexString(signatures.First()), Invoice(yourNonce, responseNonce), session.ServerKey))
+            || !_deriver.Verify(responseBody, Convert.FromHexString(signatures.First()), AuthriteProtocol.Invoice(yourNonce, responseNonce), session.ServerKey))
         {
             response.Dispose();
             throw new PeerServAuthException("The response signature is not valid.", response.StatusCode);
@@ -87,7 +86,6 @@ public sealed class AuthriteClientHandler : DelegatingHandler
         return response;
     }
 
-    private static string Invoice(string nonce, string other) => $"2-{Protocol}-{nonce} {other}";
 
     private async Task<Session> HandshakeAsync(Uri origin)
     {
@@ -100,7 +98,7 @@ public sealed class AuthriteClientHandler : DelegatingHandler
             nonce = clientNonce,
             requestedCertificates = Array.Empty<object>(),
         });
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, "/authrite/initialRequest"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, AuthriteProtocol.HandshakePath))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
@@ -121,7 +119,7 @@ public sealed class AuthriteClientHandler : DelegatingHandler
         var serverKey = PublicKey.Parse(root.GetProperty("identityKey").GetString()!);
         var serverNonce = root.GetProperty("nonce").GetString()!;
         var signature = Convert.FromHexString(root.GetProperty("signature").GetString()!);
-        if (!_deriver.Verify(Encoding.UTF8.GetBytes(clientNonce + serverNonce), signature, Invoice(clientNonce, serverNonce), serverKey))
+        if (!_deriver.Verify(Encoding.UTF8.GetBytes(clientNonce + serverNonce), signature, AuthriteProtocol.Invoice(clientNonce, serverNonce), serverKey))
         {
             throw new PeerServAuthException("The handshake response signature is not valid.");
         }

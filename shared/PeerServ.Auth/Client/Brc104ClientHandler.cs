@@ -131,7 +131,7 @@ public sealed class Brc104ClientHandler : DelegatingHandler
             initialNonce = clientNonce,
             requestedCertificates = new { certifiers = Array.Empty<string>(), types = new { } },
         });
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, "/.well-known/auth"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, Brc104Payload.HandshakePath))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };

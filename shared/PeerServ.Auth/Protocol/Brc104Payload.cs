@@ -1,11 +1,13 @@
 namespace PeerServ.Auth.Protocol;
 
-/// <summary>The exact bytes BRC-104 signs for a request and for a response (brc-wire.md §3.5, §3.6).</summary>
+/// <summary>The exact bytes BRC-104 signs for a request and for a response (BRC-104; tests/vectors/vectors.json holds vectors for both).</summary>
 public static class Brc104Payload
 {
     public const string SignatureProtocol = "auth message signature";
 
     /// <summary>Invoice "2-auth message signature-&lt;keyID&gt;", built without re-validating the fixed protocol name.</summary>
+    public const string HandshakePath = "/.well-known/auth";
+
     public static string Invoice(string nonce, string peerSessionNonce) => $"2-{SignatureProtocol}-{nonce} {peerSessionNonce}";
 
     /// <summary>Signed request headers: x-bsv-* (not x-bsv-auth*), authorization, and content-type cut at ';'. Sorted by name.</summary>

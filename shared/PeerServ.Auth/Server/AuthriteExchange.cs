@@ -11,7 +11,6 @@ namespace PeerServ.Auth.Server;
 /// <summary>BRC-31 Authrite 0.1/0.2 request: stateless, the identity proven by a signature derived from it.</summary>
 internal sealed class AuthriteExchange : AuthExchange
 {
-    public const string SignatureProtocol = "authrite message signature";
 
     private readonly ServerIdentity _server;
     private readonly AuthriteNonces _nonces;
@@ -41,7 +40,6 @@ internal sealed class AuthriteExchange : AuthExchange
 
     public static bool IsSupportedVersion(string? version) => version is "0.1" or "0.2";
 
-    public static string Invoice(string nonce, string otherNonce) => $"2-{SignatureProtocol}-{nonce} {otherNonce}";
 
     public static AuthriteExchange Prepare(HttpContext context, ServerIdentity server, AuthriteNonces nonces, NonceReplayCache replay, PeerServAuthOptions options)
     {
@@ -76,7 +74,7 @@ internal sealed class AuthriteExchange : AuthExchange
 
     public override void Verify(HttpContext context, ReadOnlySpan<byte> body)
     {
-        var invoice = Invoice(_nonce, _yourNonce);
+        var invoice = AuthriteProtocol.Invoice(_nonce, _yourNonce);
         var request = context.Request;
         var signsUrl = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || body.IsEmpty;
         var valid = false;
@@ -114,7 +112,7 @@ internal sealed class AuthriteExchange : AuthExchange
         var responseNonce = _nonces.Create();
         // 0.2 keys responses to the client's initial nonce, 0.1 to its request nonce.
         var yourNonce = _version == "0.2" ? _initialNonce : _nonce;
-        var signature = _server.Deriver.Sign(body, Invoice(yourNonce, responseNonce), _client);
+        var signature = _server.Deriver.Sign(body, AuthriteProtocol.Invoice(yourNonce, responseNonce), _client);
         var headers = response.Headers;
         headers[AuthHeaders.Authrite] = _version;
         headers[AuthHeaders.AuthriteIdentityKey] = _server.IdentityKey.Hex;

@@ -61,7 +61,7 @@ internal static class AuthriteHandshake
         }
 
         var serverNonce = nonces.Create();
-        var signature = server.Deriver.Sign(Encoding.UTF8.GetBytes(clientNonce + serverNonce), AuthriteExchange.Invoice(clientNonce, serverNonce), client);
+        var signature = server.Deriver.Sign(Encoding.UTF8.GetBytes(clientNonce + serverNonce), AuthriteProtocol.Invoice(clientNonce, serverNonce), client);
         var body = HandshakeEndpoints.WriteJson(writer =>
         {
             writer.WriteString("authrite", version);

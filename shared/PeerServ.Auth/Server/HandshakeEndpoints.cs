@@ -14,8 +14,8 @@ namespace PeerServ.Auth.Server;
 /// <summary>POST /.well-known/auth (BRC-103 initialRequest) and POST /authrite/initialRequest (BRC-31).</summary>
 public static class HandshakeEndpoints
 {
-    public const string Brc104Path = "/.well-known/auth";
-    public const string AuthritePath = "/authrite/initialRequest";
+    public const string Brc104Path = Brc104Payload.HandshakePath;
+    public const string AuthritePath = AuthriteProtocol.HandshakePath;
     private const int MaxHandshakeBytes = 16 * 1024;
 
     public static IEndpointConventionBuilder MapPeerServAuthHandshakes(this IEndpointRouteBuilder endpoints)
