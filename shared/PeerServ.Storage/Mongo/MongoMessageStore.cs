@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace PeerServ.Storage.Mongo;
@@ -37,7 +38,6 @@ public sealed class MongoMessageStore : IMessageStore
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.EventPending).Ascending(m => m.CreatedAt), new CreateIndexOptions { Name = "outbox" }),
         ], cancellationToken);
         _indexed = true;
-        return 0;
     });
 
     public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken)
@@ -76,7 +76,7 @@ public sealed class MongoMessageStore : IMessageStore
             .ToListAsync(cancellationToken);
         var hasMore = found.Count > limit;
         var messages = found.Take(limit)
-            .Select(m => new StoredMessage(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence))
+            .Select(ToStoredMessage)
             .ToList();
         return new MessagePage(messages, hasMore);
     });
@@ -120,7 +120,7 @@ public sealed class MongoMessageStore : IMessageStore
             .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
             .Limit(max)
             .ToListAsync(cancellationToken);
-        return pending.Select(m => new StoredMessage(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence)).ToList();
+        return pending.Select(ToStoredMessage).ToList();
     });
 
     public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) => Guard(async () =>
@@ -128,19 +128,17 @@ public sealed class MongoMessageStore : IMessageStore
         ArgumentNullException.ThrowIfNull(deliveries);
         if (deliveries.Count == 0)
         {
-            return 0;
+            return;
         }
 
         var f = Builders<MessageDocument>.Filter;
         var filter = f.Eq(m => m.EventPending, true) & f.Or(deliveries.Select(d => f.Eq(m => m.Recipient, d.Recipient) & f.Eq(m => m.MessageId, d.MessageId)));
-        var result = await _messages.UpdateManyAsync(filter, Builders<MessageDocument>.Update.Unset(m => m.EventPending), cancellationToken: cancellationToken);
-        return (int)result.ModifiedCount;
+        await _messages.UpdateManyAsync(filter, Builders<MessageDocument>.Update.Unset(m => m.EventPending), cancellationToken: cancellationToken);
     });
 
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
-        await _messages.Database.RunCommandAsync<MongoDB.Bson.BsonDocument>(new MongoDB.Bson.BsonDocument("ping", 1), cancellationToken: cancellationToken);
-        return 0;
+        await _messages.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
     });
 
     private async Task<InsertResult> TryInsertAsync(NewMessage message, CancellationToken cancellationToken)
@@ -219,6 +217,15 @@ public sealed class MongoMessageStore : IMessageStore
         MongoCommandException c => c.Code == 11000,
         _ => false,
     };
+
+    private static StoredMessage ToStoredMessage(MessageDocument m) =>
+        new(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence);
+
+    private async Task Guard(Func<Task> operation) => await Guard(async () =>
+    {
+        await operation();
+        return true;
+    });
 
     private async Task<T> Guard<T>(Func<Task<T>> operation)
     {

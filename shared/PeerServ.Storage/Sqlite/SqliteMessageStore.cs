@@ -63,8 +63,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             var fresh = new List<Delivery>(message.Deliveries.Count);
             foreach (var delivery in message.Deliveries)
             {
-                w.Find.Parameters[0].Value = delivery.Recipient;
-                w.Find.Parameters[1].Value = delivery.MessageId;
+                w.Find.Parameters["$r"].Value = delivery.Recipient;
+                w.Find.Parameters["$id"].Value = delivery.MessageId;
                 using var existing = w.Find.ExecuteReader();
                 if (!existing.Read())
                 {
@@ -77,15 +77,15 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             }
 
             var insert = w.Insert.Parameters;
-            insert[2].Value = message.MessageBox;
-            insert[3].Value = message.Sender;
-            insert[4].Value = message.Body;
-            insert[5].Value = message.CreatedAt.ToUnixTimeMilliseconds();
-            insert[6].Value = message.ExpiresAt.ToUnixTimeMilliseconds();
+            insert["$box"].Value = message.MessageBox;
+            insert["$sender"].Value = message.Sender;
+            insert["$body"].Value = message.Body;
+            insert["$created"].Value = message.CreatedAt.ToUnixTimeMilliseconds();
+            insert["$expires"].Value = message.ExpiresAt.ToUnixTimeMilliseconds();
             foreach (var delivery in fresh)
             {
-                insert[0].Value = delivery.Recipient;
-                insert[1].Value = delivery.MessageId;
+                insert["$r"].Value = delivery.Recipient;
+                insert["$id"].Value = delivery.MessageId;
                 w.Insert.ExecuteNonQuery();
             }
 
@@ -139,10 +139,10 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         return _writer.WriteAsync<IReadOnlyList<string>>(w =>
         {
             var deleted = new List<string>();
-            w.Delete.Parameters[0].Value = recipient;
+            w.Delete.Parameters["$r"].Value = recipient;
             foreach (var id in messageIds)
             {
-                w.Delete.Parameters[1].Value = id;
+                w.Delete.Parameters["$id"].Value = id;
                 if (w.Delete.ExecuteNonQuery() > 0)
                 {
                     deleted.Add(id);
@@ -156,8 +156,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         _writer.WriteAsync(w =>
         {
-            w.DeleteExpired.Parameters[0].Value = now.ToUnixTimeMilliseconds();
-            w.DeleteExpired.Parameters[1].Value = batchSize;
+            w.DeleteExpired.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
+            w.DeleteExpired.Parameters["$batch"].Value = batchSize;
             return w.DeleteExpired.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -189,8 +189,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         {
             foreach (var delivery in deliveries)
             {
-                w.MarkPublished.Parameters[0].Value = delivery.Recipient;
-                w.MarkPublished.Parameters[1].Value = delivery.MessageId;
+                w.MarkPublished.Parameters["$r"].Value = delivery.Recipient;
+                w.MarkPublished.Parameters["$id"].Value = delivery.MessageId;
                 w.MarkPublished.ExecuteNonQuery();
             }
 
