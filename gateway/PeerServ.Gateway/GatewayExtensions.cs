@@ -3,6 +3,7 @@ using PeerServ.Auth.Gateway;
 using PeerServ.Auth.Server;
 using PeerServ.Gateway.OpenApi;
 using PeerServ.Relay;
+using PeerServ.Relay.Options;
 using PeerServ.ServiceDefaults.OpenApi;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -28,11 +29,10 @@ public static class GatewayExtensions
             .AddTransforms<IdentityAssertionTransform>();
         // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
         // looked up again every Gateway:DnsDestinations:RefreshPeriod (default 10 s) so that scaling is followed.
-        TolerantDnsResolver.AddTolerantDnsDestinationResolver(proxy, options =>
-        {
-            options.RefreshPeriod = TolerantDnsResolver.DefaultRefreshPeriod;
-            builder.Configuration.GetSection("Gateway:DnsDestinations").Bind(options);
-        });
+        TolerantDnsResolver.AddTolerantDnsDestinationResolver(proxy, options => options.RefreshPeriod = TolerantDnsResolver.DefaultRefreshPeriod);
+        builder.Services.AddValidatedOptions<DnsDestinationResolverOptions>("Gateway:DnsDestinations")
+            .Validate(o => o.RefreshPeriod is null || o.RefreshPeriod >= TimeSpan.FromSeconds(1),
+                "Gateway:DnsDestinations:RefreshPeriod (Gateway__DnsDestinations__RefreshPeriod) must be at least 00:00:01.");
         return builder;
     }
 }

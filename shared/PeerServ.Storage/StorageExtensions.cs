@@ -32,10 +32,16 @@ public static class StorageExtensions
     /// </summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(IMongoClient)))
+        {
+            // Every Mongo store calls this; the host's storage is registered by the first.
+            return services;
+        }
+
         services.AddValidatedOptions<MongoStorageOptions>(MongoStorageOptions.SectionName)
             .Validate(o => string.IsNullOrEmpty(o.MongoConnectionString) || IsConnectionString(o.MongoConnectionString),
                 "Storage:MongoConnectionString (Storage__MongoConnectionString) is not a MongoDB connection string (mongodb://…).");
-        services.TryAddSingleton<IMongoClient>(sp =>
+        services.AddSingleton<IMongoClient>(sp =>
         {
             var settings = MongoClientSettings.FromConnectionString(sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.MongoConnectionString);
             settings.ServerSelectionTimeout = TimeSpan.FromSeconds(3);
