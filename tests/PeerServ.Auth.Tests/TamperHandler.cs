@@ -1,14 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using PeerServ.Auth.Crypto;
-using PeerServ.Auth.Server;
-
 namespace PeerServ.Auth.Tests;
 
 /// <summary>Sits between the client auth handler and the server: changes requests after signing, records answers.</summary>

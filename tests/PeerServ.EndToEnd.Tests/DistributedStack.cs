@@ -1,4 +1,3 @@
-using PeerServ.Auth.Crypto;
 using PeerServ.Tests.Containers;
 using PeerServ.Tests.Relay;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using PeerServ.Auth.Crypto;
-using PeerServ.Auth.Server;
 using PeerServ.Auth.Gateway;
+using PeerServ.Auth.Server;
 using PeerServ.Tests.Containers;
 using PeerServ.Tests.Relay;
 

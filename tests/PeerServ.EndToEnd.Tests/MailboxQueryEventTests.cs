@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using PeerServ.Auth.Crypto;
-using PeerServ.Auth.Server;
 using PeerServ.Auth.Gateway;
+using PeerServ.Auth.Server;
 using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;

@@ -1,11 +1,5 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using PeerServ.Auth.Crypto;
-using PeerServ.Auth.Server;
-using PeerServ.Auth.Gateway;
-using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
 

@@ -1,6 +1,4 @@
 using PeerServ.Auth.Crypto;
-using PeerServ.Tests.Containers;
-using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using PeerServ.Auth.Crypto;
-using PeerServ.Tests.Relay;
-
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>Every deployable refuses to start with a message that names the missing or bad setting.</summary>

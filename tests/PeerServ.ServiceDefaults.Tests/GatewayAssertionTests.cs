@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PeerServ.Auth.Crypto;
-using PeerServ.Auth.Server;
 using PeerServ.Auth.Gateway;
+using PeerServ.Auth.Server;
 
 namespace PeerServ.ServiceDefaults.Tests;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
-using PeerServ.Auth.Crypto;
 
 namespace PeerServ.Tests.Relay;
 
