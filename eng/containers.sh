@@ -23,7 +23,8 @@ log() { echo "== $(date +%T) $*" >&2; }
 
 install_packages() {
   local need="" p
-  for p in docker.io docker-compose debootstrap; do dpkg -s "$p" > /dev/null 2>&1 || need="$need $p"; done
+  # iproute2 and util-linux (ip, unshare, nsenter): the listener tests run each deployable in a network namespace of its own.
+  for p in docker.io docker-compose debootstrap iproute2 util-linux; do dpkg -s "$p" > /dev/null 2>&1 || need="$need $p"; done
   [ -z "$need" ] && return 0
   log "installing$need (Debian packages)"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need; } > "$cache/apt.log" 2>&1 \
