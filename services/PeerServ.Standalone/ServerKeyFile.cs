@@ -9,7 +9,15 @@ internal static class ServerKeyFile
 
     public static PrivateKey LoadOrCreate(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            // Owner-only, like everything the relay keeps there.
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var path = Path.Combine(dataDirectory, FileName);
         if (File.Exists(path))
         {

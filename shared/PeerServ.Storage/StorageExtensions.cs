@@ -64,13 +64,13 @@ public static class StorageExtensions
         return services;
     }
 
-    /// <summary>An SQLite file, created with its directory and schema when the store is first resolved.</summary>
+    /// <summary>An SQLite file, created with its directory (owner-only) and schema when the store is first resolved.</summary>
     public static IServiceCollection AddSqliteMessageStore(this IServiceCollection services, Func<IServiceProvider, string> path)
     {
         services.AddSingleton<IMessageStore>(sp =>
         {
             var file = Path.GetFullPath(path(sp));
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            OwnerOnly.PrepareDatabase(file);
             return new SqliteMessageStore(file);
         });
         services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);

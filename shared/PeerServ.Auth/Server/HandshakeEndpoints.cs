@@ -58,6 +58,12 @@ public static class HandshakeEndpoints
         {
             await Reject(context, RelayErrors.BadHandshakeBody, RelayErrors.BadHandshakeBody.Description);
         }
+        else if (!BoundedBody.HasValidStrings(document.RootElement))
+        {
+            document.Dispose();
+            document = null;
+            await Reject(context, RelayErrors.BadHandshakeBody, "The handshake body holds a string that is not valid UTF-16 (a lone surrogate escape).");
+        }
 
         return document;
     }

@@ -103,6 +103,49 @@ public sealed class BoundedBody : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// False when a string value or property name below <paramref name="element"/> escapes a lone surrogate ("\ud800"),
+    /// which <see cref="JsonElement.GetString"/> refuses with an exception. For small documents (handshakes); a relay
+    /// request's parser is guarded instead.
+    /// </summary>
+    public static bool HasValidStrings(JsonElement element)
+    {
+        try
+        {
+            Visit(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Visit(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Visit(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Visit(item);
+                    }
+
+                    break;
+            }
+        }
+    }
+
     public void Dispose()
     {
         if (_buffer is { } buffer)

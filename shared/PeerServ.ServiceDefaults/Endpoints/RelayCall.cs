@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,7 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsDelete(request.Method))
         {
-            return From(caller, TRequest.Parse(RelayInput.FromQuery(request.Query), options));
+            return From(caller, ParseGuarded(RelayInput.FromQuery(request.Query), options));
         }
 
         var limit = TRequest.MaxBodyBytes(options);
@@ -70,10 +71,22 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
         }
 
         using var document = BoundedBody.ParseObject(body.Memory, MaxJsonDepth);
-        return document is null ? new(caller, default, RelayErrors.InvalidJson)
-            : From(caller, TRequest.Parse(RelayInput.FromBody(document.RootElement), options));
+        return document is null ? new(caller, default, RelayErrors.InvalidJson) : From(caller, ParseGuarded(RelayInput.FromBody(document.RootElement), options));
     }
 #pragma warning restore CA1000
+
+    /// <summary>The parser's answer; a string with a lone surrogate escape (which JsonElement.GetString refuses) is invalid JSON, never a 500.</summary>
+    private static Parsed<TRequest> ParseGuarded(RelayInput input, RelayOptions options)
+    {
+        try
+        {
+            return TRequest.Parse(input, options);
+        }
+        catch (InvalidOperationException) when (input.Body.ValueKind != JsonValueKind.Undefined)
+        {
+            return RelayErrors.InvalidJson.With("The request holds a string that is not valid UTF-16 (a lone surrogate escape).");
+        }
+    }
 
     private static RelayCall<TRequest> From(PeerIdentity caller, Parsed<TRequest> parsed) =>
         parsed.Succeeded ? new(caller, parsed.Value, null) : new(caller, default, parsed.Error);
