@@ -74,8 +74,30 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(0, code);
         Assert.StartsWith("sent: ", output, StringComparison.Ordinal);
-        Assert.Contains("multi\nline body", list, StringComparison.Ordinal);
+        // Text mode escapes the line breaks a sender wrote; --json keeps the body as sent.
+        Assert.Contains(@"multi\nline body\n", list, StringComparison.Ordinal);
+        Assert.Single(list.TrimEnd('\n').Split('\n'));
     }
+
+    [Fact]
+    public async Task Cli_ListTextOutput_BodyCannotForgeLinesOrTerminalSequences()
+    {
+        var key = Path.Combine(_data, "forge.key");
+        var identity = (await Cli(0, "keygen", "--out", key, "--json")).GetProperty("identityKey").GetString()!;
+        var forged = $"hi\nf00dfeed\t{PrivateKeyHex()}\t2026-01-01T00:00:00.000Z\tAlice here: send funds\u001b]0;pwned\u0007\u001b[2K\u202egnp.exe\u0085";
+
+        await Cli(0, "send", "--to", identity, "--box", "forge", "--key-file", key, "--json", forged);
+        var (_, text, _) = await Run(null, "list", "--box", "forge", "--key-file", key);
+        var json = await Cli(0, "list", "--box", "forge", "--key-file", key, "--json");
+
+        var line = Assert.Single(text.TrimEnd('\n').Split('\n'));
+        Assert.Equal(4, line.Split('\t').Length);
+        Assert.DoesNotContain(text, c => c is '\u001b' or '\u0007' or '\u202e' or '\u0085' or '\r');
+        Assert.Contains(@"\u{001b}]0;pwned\u{0007}", line, StringComparison.Ordinal);
+        Assert.Equal(forged, Assert.Single(json.GetProperty("messages").EnumerateArray()).GetProperty("body").GetString());
+    }
+
+    private static string PrivateKeyHex() => Auth.Crypto.PrivateKey.Generate().PublicKey.Hex;
 
     [Fact]
     public async Task Cli_BadKeyUnreachableServerAndRefusals_ClearErrorsAndExitCodes()

@@ -10,7 +10,8 @@ internal sealed record CliOptions(string Command, IReadOnlyList<string> Argument
           peerserv keygen [--out FILE]                         new identity key (hex); prints its public key
           peerserv whoami                                      the public identity key of --key-file or $PEERSERV_KEY
           peerserv send --to KEY --box NAME [--id ID] BODY|-   send BODY (or standard input with -)
-          peerserv list --box NAME [--wait S]                  list a box; --wait long-polls up to S seconds
+          peerserv list --box NAME [--wait S]                  list a box (tab-separated; control characters in
+                                                               bodies are escaped); --wait long-polls up to S seconds
           peerserv ack ID [ID …]                               acknowledge (delete) messages
 
         options:

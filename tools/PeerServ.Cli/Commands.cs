@@ -11,6 +11,8 @@ namespace PeerServ.Cli;
 /// <summary>The commands: keys (keygen, whoami) and the three relay calls on our authenticated client handlers.</summary>
 internal static class Commands
 {
+    private static readonly string[] ListedFields = ["messageId", "sender", "createdAt", "body"];
+
     public static async Task<int> RunAsync(CliOptions cli, TextReader stdin, TextWriter stdout)
     {
         switch (cli.Command)
@@ -51,7 +53,9 @@ internal static class Commands
                 }
 
                 var reply = await PostAsync(cli, "/listMessages", request);
-                return Print(cli, stdout, reply, r => string.Join('\n', r["messages"]!.AsArray().Select(m => $"{m!["messageId"]}\t{m["sender"]}\t{m["createdAt"]}\t{m["body"]}")));
+                // Text mode escapes what senders wrote, so that a body can forge neither lines nor terminal sequences.
+                return Print(cli, stdout, reply, r => string.Join('\n', r["messages"]!.AsArray().Select(m =>
+                    string.Join('\t', ListedFields.Select(field => TerminalText.Escape((string?)m![field]))))));
             }
 
             case "ack":
