@@ -43,6 +43,10 @@ public sealed class RelayOptions
     [Range(0, 1_000_000)]
     public int MaxWaiters { get; set; } = 10_000;
 
+    /// <summary>Most lists one identity may have waiting at once in one process; beyond it its list answers at once.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxWaitersPerIdentity { get; set; } = 16;
+
     [Range(1, 100_000)]
     public int MaxAcknowledgeIds { get; set; } = 1000;
 

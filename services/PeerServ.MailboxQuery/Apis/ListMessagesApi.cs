@@ -26,7 +26,7 @@ public static class ListMessagesApi
     {
         var (request, options, recipient) = (call.Request, relayOptions.Value, call.CallerKey);
         var page = await store.ListAsync(recipient, request.MessageBox, request.Offset, request.Limit, time.GetUtcNow(), aborted);
-        if (page.Messages.Count == 0 && request.WaitSeconds > 0 && request.Offset == 0 && signals.TryEnter(options.MaxWaiters))
+        if (page.Messages.Count == 0 && request.WaitSeconds > 0 && request.Offset == 0 && signals.TryEnter(recipient, options.MaxWaiters, options.MaxWaitersPerIdentity))
         {
             try
             {
@@ -34,7 +34,7 @@ public static class ListMessagesApi
             }
             finally
             {
-                signals.Exit();
+                signals.Exit(recipient);
             }
         }
 
@@ -48,7 +48,7 @@ public static class ListMessagesApi
         var page = new MessagePage([], false);
         while (!deadline.IsCancellationRequested)
         {
-            var signal = signals.Subscribe(recipient, request.MessageBox);
+            using var signal = signals.Subscribe(recipient, request.MessageBox);
             page = await store.ListAsync(recipient, request.MessageBox, request.Offset, request.Limit, time.GetUtcNow(), aborted);
             if (page.Messages.Count > 0)
             {
@@ -56,7 +56,7 @@ public static class ListMessagesApi
             }
 
             // The deadline ends the wait, not the request: an empty page is the answer then.
-            await signal.WaitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await signal.Task.WaitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         aborted.ThrowIfCancellationRequested();
