@@ -63,6 +63,31 @@ public sealed class HostileClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnauthenticatedJunk_WithLongHeaderValues_NotLoggedNotEchoed_ButCounted()
+    {
+        var junk = new string('J', 4000);
+        using var raw = new HttpClient();
+        var before = _host.Output.Length;
+        string? description = null;
+        for (var i = 0; i < 50; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_host.Url, "/listMessages")) { Content = new StringContent("{}") };
+            request.Headers.TryAddWithoutValidation("x-bsv-auth-version", junk);
+            using var response = await raw.SendAsync(request, TestContext.Current.CancellationToken);
+            description = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Str("description");
+        }
+
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        var logged = _host.Output[before..];
+
+        Assert.DoesNotContain(new string('J', 25), description, StringComparison.Ordinal);
+        Assert.Contains("4000 characters", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("JJJJ", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("Auth rejected", logged, StringComparison.Ordinal);
+        Assert.True(await _host.MetricAsync("peerserv_auth_rejections_total", "ERR_UNSUPPORTED_AUTH_VERSION") >= 50);
+    }
+
+    [Fact]
     public async Task Logs_AfterTrafficAndFailures_NeverContainTheServerKey()
     {
         using var alice = new RelayClient(PrivateKey.Generate(), _host.Url, new SocketsHttpHandler());

@@ -48,7 +48,7 @@ internal sealed class AuthriteExchange : AuthExchange
         var version = Header(headers, AuthHeaders.Authrite, max);
         if (!IsSupportedVersion(version))
         {
-            throw new AuthRejection(RelayErrors.AuthriteVersionMismatch, $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
+            throw new AuthRejection(RelayErrors.AuthriteVersionMismatch, $"Authrite version {AuthRejection.Echo(version)} is not supported; this server speaks 0.1 and 0.2.");
         }
 
         var identity = Header(headers, AuthHeaders.AuthriteIdentityKey, max);

@@ -29,7 +29,7 @@ internal static class AuthriteHandshake
 
         if (!AuthriteExchange.IsSupportedVersion(version))
         {
-            await HandshakeEndpoints.Reject(context, RelayErrors.AuthriteVersionMismatch, $"Authrite version '{version}' is not supported; this server speaks 0.1 and 0.2.");
+            await HandshakeEndpoints.Reject(context, RelayErrors.AuthriteVersionMismatch, $"Authrite version {AuthRejection.Echo(version)} is not supported; this server speaks 0.1 and 0.2.");
             return;
         }
 
@@ -44,7 +44,7 @@ internal static class AuthriteHandshake
 
         if (messageType is not (null or "initialRequest"))
         {
-            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedMessageType, $"Message type '{messageType}' is not accepted here.");
+            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedMessageType, $"Message type {AuthRejection.Echo(messageType)} is not accepted here.");
             return;
         }
 

@@ -41,7 +41,7 @@ internal sealed class Brc104Exchange : AuthExchange
         var version = Header(headers, AuthHeaders.Version, maxHeader);
         if (version != AuthHeaders.Brc104Version)
         {
-            throw new AuthRejection(RelayErrors.UnsupportedAuthVersion, $"BRC-104 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
+            throw new AuthRejection(RelayErrors.UnsupportedAuthVersion, $"BRC-104 version {AuthRejection.Echo(version)} is not supported; this server speaks {AuthHeaders.Brc104Version}.");
         }
 
         var requestIdHeader = Header(headers, AuthHeaders.RequestId, maxHeader);

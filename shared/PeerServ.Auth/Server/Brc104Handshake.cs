@@ -23,13 +23,13 @@ internal static class Brc104Handshake
         var messageType = HandshakeEndpoints.StringProperty(root, "messageType");
         if (version != AuthHeaders.Brc104Version)
         {
-            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedAuthVersion, $"BRC-103 version '{version}' is not supported; this server speaks {AuthHeaders.Brc104Version}.");
+            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedAuthVersion, $"BRC-103 version {AuthRejection.Echo(version)} is not supported; this server speaks {AuthHeaders.Brc104Version}.");
             return;
         }
 
         if (messageType != "initialRequest")
         {
-            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedMessageType, $"Message type '{messageType}' is not accepted here; this server requests no certificates.");
+            await HandshakeEndpoints.Reject(context, RelayErrors.UnsupportedMessageType, $"Message type {AuthRejection.Echo(messageType)} is not accepted here; this server requests no certificates.");
             return;
         }
 

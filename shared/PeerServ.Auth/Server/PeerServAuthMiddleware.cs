@@ -150,7 +150,8 @@ internal sealed partial class PeerServAuthMiddleware(
         return rejection.Error.WriteAsync(context);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Auth rejected {Code} on {Path}: {Reason}")]
+    // Debug: unauthenticated junk must not fill the logs; the peerserv.auth.rejections counter (/metrics) counts every one by code.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Auth rejected {Code} on {Path}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string code, PathString path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handler failed on {Path}")]
