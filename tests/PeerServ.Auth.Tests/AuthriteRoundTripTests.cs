@@ -134,6 +134,7 @@ public sealed class AuthriteRoundTripTests : IAsyncLifetime
     [InlineData("x-authrite-certificates", "{not json", "ERR_AUTHRITE_BAD_CERTS")]
     [InlineData("x-authrite-signature", "xyz", "ERR_INVALID_AUTH_HEADER")]
     [InlineData("x-authrite-nonce", "@@@@", "ERR_INVALID_AUTH_HEADER")]
+    [InlineData("x-authrite-initialnonce", "@@@@", "ERR_INVALID_AUTH_HEADER")]
     [InlineData("x-authrite-identity-key", "04zz", "ERR_INVALID_AUTH_HEADER")]
     public async Task Request_WrongVersionOrMissingOrMalformedHeader_400WithCode(string header, string? value, string code)
     {

@@ -158,14 +158,14 @@ public sealed partial class Brc104RoundTripTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Request_BodyOverLimit_Signed413()
+    public async Task Request_BodyOverLimit_Unsigned413BeforeVerification()
     {
         using var client = _host.Brc104Client(_clientKey);
 
-        using var response = await client.PostAsync("/echo", new StringContent(new string('x', 70 * 1024)), TestContext.Current.CancellationToken);
+        // Nothing is signed before the request verifies: the refusal is unsigned, which the client handler reports.
+        var refused = await Assert.ThrowsAsync<PeerServAuthException>(() => client.PostAsync("/echo", new StringContent(new string('x', 70 * 1024)), TestContext.Current.CancellationToken));
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("ERR_REQUEST_TOO_LARGE", (await AuthTestHost.JsonOf(response)).Str("code"));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "ERR_REQUEST_TOO_LARGE"), (refused.StatusCode, refused.Code));
     }
 
     [Fact]

@@ -62,7 +62,16 @@ internal sealed class AuthriteExchange : AuthExchange
             throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {AuthHeaders.AuthriteIdentityKey} header must be a secp256k1 public key in hex.");
         }
 
+        if (server.IsForbiddenPeer(client))
+        {
+            throw new AuthRejection(RelayErrors.InvalidAuthHeader, $"The {AuthHeaders.AuthriteIdentityKey} header may be neither the server's own key nor the 'anyone' key.");
+        }
+
         _ = Base64Header(AuthHeaders.AuthriteNonce, nonce, 16, 64);
+        if (initialNonce.Length > 0)
+        {
+            _ = Base64Header(AuthHeaders.AuthriteInitialNonce, initialNonce, 16, 64);
+        }
         if (!nonces.IsOurs(yourNonce))
         {
             throw new AuthRejection(RelayErrors.AuthriteBadServerNonce, "The x-authrite-yournonce header is not a nonce this server issued.");

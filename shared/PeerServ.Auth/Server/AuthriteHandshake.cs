@@ -54,6 +54,12 @@ internal static class AuthriteHandshake
             return;
         }
 
+        if (server.IsForbiddenPeer(client))
+        {
+            await HandshakeEndpoints.Reject(context, RelayErrors.InvalidIdentityKey, "identityKey may be neither the server's own key nor the 'anyone' key.");
+            return;
+        }
+
         if (HandshakeEndpoints.CanonicalBase64(clientNonce, 16, 64) is null)
         {
             await HandshakeEndpoints.Reject(context, RelayErrors.InvalidNonce, "nonce must be base64 of 16-64 bytes.");

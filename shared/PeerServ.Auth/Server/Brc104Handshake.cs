@@ -39,6 +39,12 @@ internal static class Brc104Handshake
             return;
         }
 
+        if (server.IsForbiddenPeer(client))
+        {
+            await HandshakeEndpoints.Reject(context, RelayErrors.InvalidIdentityKey, "identityKey may be neither the server's own key nor the 'anyone' key.");
+            return;
+        }
+
         var clientNonce = HandshakeEndpoints.StringProperty(root, "initialNonce");
         var clientNonceBytes = HandshakeEndpoints.CanonicalBase64(clientNonce, 16, SessionNonce.MaxClientNonceBytes);
         if (clientNonceBytes is null)

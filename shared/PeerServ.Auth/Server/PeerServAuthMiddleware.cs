@@ -54,10 +54,9 @@ internal sealed partial class PeerServAuthMiddleware(
         using var body = await BoundedBody.ReadAsync(request, _options.MaxRequestBodyBytes, context.RequestAborted);
         if (body is null)
         {
-            // The session is known, so even this refusal is signed and readable by the client.
-            var tooLarge = RelayErrors.RequestTooLarge.With($"The request body is larger than the limit of {_options.MaxRequestBodyBytes} bytes.");
-            context.Response.StatusCode = tooLarge.Status;
-            await WriteSignedAsync(context, exchange, tooLarge.ToJson());
+            // Unsigned: nothing is signed before the request verifies, or a signature could be had for any request id and
+            // nonce (the signing oracle the security review found). Clients read an unsigned non-401 as an error.
+            await RejectAsync(context, new AuthRejection(RelayErrors.RequestTooLarge, $"The request body is larger than the limit of {_options.MaxRequestBodyBytes} bytes."));
             return;
         }
 

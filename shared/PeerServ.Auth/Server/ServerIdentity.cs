@@ -31,6 +31,20 @@ public sealed class ServerIdentity
 
     internal byte[] SessionMacKey { get; }
 
+    /// <summary>
+    /// Keys no client may claim: the server's own (with it as the counterparty, the server's signing key for an invoice is
+    /// the client-role verifying key for the same invoice, so its answers could be replayed as requests) and the
+    /// "anyone" key (private key 1), whose private key everybody knows.
+    /// </summary>
+    public bool IsForbiddenPeer(PublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Hex == IdentityKey.Hex || key.Hex == AnyoneKeyHex;
+    }
+
+    /// <summary>The public key of private key 1 (the curve's generator), BRC-42's "anyone".</summary>
+    public const string AnyoneKeyHex = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+
     internal byte[] AuthriteNonceKey { get; }
 
     private static byte[] DeriveSecret(PrivateKey key, string purpose) =>
