@@ -7,7 +7,8 @@ namespace PeerServ.Gateway;
 
 /// <summary>
 /// On every proxied request: drop any identity header the client sent, and vouch for the verified identity (set by
-/// the auth middleware, which has run by the time YARP forwards) with the gateway's assertion.
+/// the auth middleware, which has run by the time YARP forwards) with the gateway's assertion, which also covers the hash
+/// of the body the caller's signature was verified over.
 /// </summary>
 internal sealed class IdentityAssertionTransform(GatewayAssertion assertion) : ITransformProvider
 {
@@ -38,7 +39,8 @@ internal sealed class IdentityAssertionTransform(GatewayAssertion assertion) : I
             var request = context.HttpContext.Request;
             headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
             headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
-            headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, assertion.Create(identity, request.Method, request.Path.Value + request.QueryString.Value));
+            var body = context.HttpContext.Features.Get<VerifiedRequestBody>()?.Bytes ?? ReadOnlyMemory<byte>.Empty;
+            headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, assertion.Create(identity, request.Method, request.Path.Value + request.QueryString.Value, body.Span));
         }
 
         return ValueTask.CompletedTask;

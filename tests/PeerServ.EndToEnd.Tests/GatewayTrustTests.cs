@@ -32,10 +32,10 @@ public sealed class GatewayTrustTests(DistributedStack stack)
         var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
         var forger = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = new string('f', 40) }, TimeProvider.System);
         var insider = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
-        var genuine = insider.Create(identity, "POST", "/listMessages");
+        var genuine = insider.Create(identity, "POST", "/listMessages", Encoding.UTF8.GetBytes(InboxList));
         using var http = new HttpClient();
 
-        var forged = await SendAsync(http, identity, forger.Create(identity, "POST", "/listMessages"));
+        var forged = await SendAsync(http, identity, forger.Create(identity, "POST", "/listMessages", Encoding.UTF8.GetBytes(InboxList)));
         var first = await SendAsync(http, identity, genuine);
         var replayed = await SendAsync(http, identity, genuine);
 
@@ -43,6 +43,23 @@ public sealed class GatewayTrustTests(DistributedStack stack)
         Assert.Equal(HttpStatusCode.OK, first);
         Assert.Equal(HttpStatusCode.Unauthorized, replayed);
     }
+
+    [Fact]
+    public async Task Service_GenuineAssertionOverAnotherBody_Refused()
+    {
+        var identity = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
+        var insider = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = stack.InternalSecret }, TimeProvider.System);
+        using var http = new HttpClient();
+
+        // What the caller signed and the gateway verified was another box: a changed body between gateway and service is refused.
+        var swapped = await SendAsync(http, identity, insider.Create(identity, "POST", "/listMessages", """{"messageBox":"other"}"""u8));
+        var genuine = await SendAsync(http, identity, insider.Create(identity, "POST", "/listMessages", Encoding.UTF8.GetBytes(InboxList)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, swapped);
+        Assert.Equal(HttpStatusCode.OK, genuine);
+    }
+
+    private const string InboxList = """{"messageBox":"inbox"}""";
 
     [Fact]
     public async Task Gateway_ClientSuppliedIdentityHeaders_StrippedSenderIsTheVerifiedKey()
@@ -61,7 +78,7 @@ public sealed class GatewayTrustTests(DistributedStack stack)
     private async Task<HttpStatusCode> SendAsync(HttpClient http, PeerIdentity identity, string assertion)
     {
         var query = stack.Processes.First(p => p.Name == "mailbox-query-1");
-        using var request = Json(new Uri(query.Url, "/listMessages"), """{"messageBox":"inbox"}""");
+        using var request = Json(new Uri(query.Url, "/listMessages"), InboxList);
         request.Headers.Add(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
         request.Headers.Add(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
         request.Headers.Add(GatewayAssertion.AssertionHeader, assertion);
@@ -107,7 +124,7 @@ public sealed class StoreUnavailableTests(TestServers servers)
         };
         request.Headers.Add(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
         request.Headers.Add(GatewayAssertion.ProtocolHeader, "Brc104");
-        request.Headers.Add(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", "/sendMessage"));
+        request.Headers.Add(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", "/sendMessage", await request.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);

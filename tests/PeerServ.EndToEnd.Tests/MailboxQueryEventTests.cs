@@ -31,7 +31,7 @@ public sealed class MailboxQueryEventTests(DistributedStack stack)
             };
             request.Headers.Add(GatewayAssertion.IdentityHeader, bob.PublicKey.Hex);
             request.Headers.Add(GatewayAssertion.ProtocolHeader, "Brc104");
-            request.Headers.Add(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", "/listMessages"));
+            request.Headers.Add(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", "/listMessages", """{"messageBox":"events","waitSeconds":25}"""u8));
             using var response = await http.SendAsync(request);
             var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
             return (replica.Name, response.StatusCode, json, clock.Elapsed);

@@ -19,6 +19,7 @@ public sealed class IdentityAssertionTransformTests
         var caller = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
         var forged = PrivateKey.Generate().PublicKey.Hex;
         var (context, proxied) = Request("/listMessages", caller);
+        context.HttpContext.Features.Set(new VerifiedRequestBody(Body.ToArray()));
         foreach (var header in GatewayAssertion.Headers)
         {
             proxied.Headers.TryAddWithoutValidation(header, forged);
@@ -33,6 +34,7 @@ public sealed class IdentityAssertionTransformTests
             Assert.Single(proxied.Headers.GetValues(GatewayAssertion.ProtocolHeader)),
             "POST",
             "/listMessages",
+            Body,
             out var reason);
         Assert.True(verified == caller, reason);
     }
@@ -47,6 +49,8 @@ public sealed class IdentityAssertionTransformTests
 
         Assert.All(GatewayAssertion.Headers, header => Assert.False(proxied.Headers.Contains(header), header));
     }
+
+    private static ReadOnlySpan<byte> Body => "{\"messageBox\":\"inbox\"}"u8;
 
     private static (RequestTransformContext Context, HttpRequestMessage Proxied) Request(string path, PeerIdentity? caller)
     {

@@ -11,15 +11,17 @@ public sealed class GatewayAssertionTests
     private readonly PeerIdentity _identity = new(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
     private readonly GatewayAssertionOptions _options = new() { InternalSecret = new string('k', 40) };
 
+    private static ReadOnlySpan<byte> Body => "{\"message\":{\"body\":\"hello\"}}"u8;
+
     [Fact]
     public void Verify_FreshAssertionFromTheSameSecret_YieldsTheIdentityOnce()
     {
         var gateway = new GatewayAssertion(_options, _time);
         var service = new GatewayAssertion(_options, _time);
-        var assertion = gateway.Create(_identity, "POST", "/sendMessage");
+        var assertion = gateway.Create(_identity, "POST", "/sendMessage", Body);
 
-        var first = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", out _);
-        var again = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", out var reason);
+        var first = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", Body, out _);
+        var again = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", Body, out var reason);
 
         Assert.Equal(_identity, first);
         Assert.Null(again);
@@ -31,26 +33,28 @@ public sealed class GatewayAssertionTests
     [InlineData("protocol")]
     [InlineData("method")]
     [InlineData("path")]
+    [InlineData("body")]
     [InlineData("mac")]
     [InlineData("garbage")]
     public void Verify_AnyPartChanged_Refused(string changed)
     {
         var gateway = new GatewayAssertion(_options, _time);
         var service = new GatewayAssertion(_options, _time);
-        var assertion = gateway.Create(_identity, "POST", "/sendMessage");
+        var assertion = gateway.Create(_identity, "POST", "/sendMessage", Body);
         var identity = _identity.IdentityKey.Hex;
-        var (protocol, method, path) = ("Brc104", "POST", "/sendMessage");
+        var (protocol, method, path, body) = ("Brc104", "POST", "/sendMessage", Body.ToArray());
         switch (changed)
         {
             case "identity": identity = PrivateKey.Generate().PublicKey.Hex; break;
             case "protocol": protocol = "Authrite"; break;
             case "method": method = "GET"; break;
             case "path": path = "/acknowledgeMessage"; break;
+            case "body": body = "{\"message\":{\"body\":\"changed\"}}"u8.ToArray(); break;
             case "mac": assertion = assertion[..^4] + (assertion.EndsWith("AAA=", StringComparison.Ordinal) ? "BBB=" : "AAA="); break;
-            default: assertion = "v1.not.an.assertion"; break;
+            default: assertion = "v2.not.an.assertion"; break;
         }
 
-        Assert.Null(service.Verify(assertion, identity, protocol, method, path, out var reason));
+        Assert.Null(service.Verify(assertion, identity, protocol, method, path, body, out var reason));
         Assert.False(string.IsNullOrEmpty(reason));
     }
 
@@ -59,13 +63,13 @@ public sealed class GatewayAssertionTests
     {
         var forger = new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = new string('x', 40) }, _time);
         var service = new GatewayAssertion(_options, _time);
-        var forged = forger.Create(_identity, "POST", "/listMessages");
-        var stale = new GatewayAssertion(_options, _time).Create(_identity, "POST", "/listMessages");
+        var forged = forger.Create(_identity, "POST", "/listMessages", Body);
+        var stale = new GatewayAssertion(_options, _time).Create(_identity, "POST", "/listMessages", Body);
 
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.Null(service.Verify(forged, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", out _));
-        Assert.Null(service.Verify(stale, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", out var reason));
+        Assert.Null(service.Verify(forged, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", Body, out _));
+        Assert.Null(service.Verify(stale, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", Body, out var reason));
         Assert.Contains("time window", reason, StringComparison.Ordinal);
     }
 }

@@ -24,8 +24,10 @@ public sealed class GatewayAssertionOptions
 
 /// <summary>
 /// How the gateway vouches for a verified identity to the services: headers carrying the identity, the protocol
-/// and "v1.&lt;unix ms&gt;.&lt;nonce&gt;.&lt;mac&gt;", the MAC being HMAC-SHA256 under the internal secret over the version, time,
-/// nonce, identity, protocol, method and path+query. A service accepts an assertion once, within the skew window.
+/// and "v2.&lt;unix ms&gt;.&lt;nonce&gt;.&lt;mac&gt;", the MAC being HMAC-SHA256 under the internal secret over the version, time,
+/// nonce, identity, protocol, method, path+query and the SHA-256 of the body the gateway verified, so that nothing
+/// between the gateway and a service can change what the caller signed. A service accepts an assertion once, within the
+/// skew window.
 /// </summary>
 public sealed class GatewayAssertion
 {
@@ -50,20 +52,22 @@ public sealed class GatewayAssertion
         _seen = new NonceReplayCache(options.MaxClockSkew * 2, 2_000_000, time);
     }
 
-    public string Create(PeerIdentity identity, string method, string pathAndQuery)
+    private const string Version = "v2";
+
+    public string Create(PeerIdentity identity, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(identity);
         var time = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        return $"v1.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), method, pathAndQuery)}";
+        return $"{Version}.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), method, pathAndQuery, body)}";
     }
 
     /// <summary>The identity the gateway vouched for, or null with the reason.</summary>
-    public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string method, string pathAndQuery, out string reason)
+    public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string method, string pathAndQuery, ReadOnlySpan<byte> body, out string reason)
     {
         reason = "";
         var parts = assertion?.Split('.');
-        if (parts is not { Length: 4 } || parts[0] != "v1" || identityHex is null || protocol is null)
+        if (parts is not { Length: 4 } || parts[0] != Version || identityHex is null || protocol is null)
         {
             reason = "missing or malformed gateway assertion";
             return null;
@@ -76,7 +80,7 @@ public sealed class GatewayAssertion
             return null;
         }
 
-        var expected = Mac(parts[1], parts[2], identityHex, protocol, method, pathAndQuery);
+        var expected = Mac(parts[1], parts[2], identityHex, protocol, method, pathAndQuery, body);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(parts[3])))
         {
             reason = "gateway assertion does not verify";
@@ -98,9 +102,9 @@ public sealed class GatewayAssertion
         return new PeerIdentity(key, parsedProtocol);
     }
 
-    private string Mac(string time, string nonce, string identity, string protocol, string method, string pathAndQuery)
+    private string Mac(string time, string nonce, string identity, string protocol, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
-        var data = Encoding.UTF8.GetBytes($"v1\n{time}\n{nonce}\n{identity}\n{protocol}\n{method}\n{pathAndQuery}");
+        var data = Encoding.UTF8.GetBytes($"{Version}\n{time}\n{nonce}\n{identity}\n{protocol}\n{method}\n{pathAndQuery}\n{Convert.ToBase64String(SHA256.HashData(body))}");
         return Convert.ToBase64String(HMACSHA256.HashData(_key, data));
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PeerServ.Auth.Server;
 using PeerServ.Relay;
 using PeerServ.Relay.Errors;
+using PeerServ.Relay.Http;
 using PeerServ.Relay.Options;
 
 namespace PeerServ.Auth.Gateway;
@@ -24,13 +25,15 @@ public static partial class GatewayAssertionExtensions
 
     /// <summary>
     /// Services behind the gateway: every request outside <see cref="RelayPaths.Anonymous"/> must carry a valid, fresh,
-    /// unused gateway assertion; the identity it vouches for becomes the request's <see cref="PeerIdentity"/>. Anything else → 401.
+    /// unused gateway assertion over its method, target and body; the identity it vouches for becomes the request's
+    /// <see cref="PeerIdentity"/>. Anything else → 401. The body is read here (within the largest relay request) to be hashed.
     /// </summary>
     public static IApplicationBuilder UseGatewayAssertion(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var assertion = app.ApplicationServices.GetRequiredService<GatewayAssertion>();
         var logger = app.ApplicationServices.GetRequiredService<ILogger<GatewayAssertion>>();
+        var maxBytes = app.ApplicationServices.GetRequiredService<IOptions<RelayOptions>>().Value.MaxRequestBytes;
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
@@ -40,12 +43,20 @@ public static partial class GatewayAssertionExtensions
                 return;
             }
 
+            using var body = await BoundedBody.ReadAsync(request, maxBytes, context.RequestAborted);
+            if (body is null)
+            {
+                await RelayErrors.RequestTooLarge.With($"The request body is larger than the limit of {maxBytes} bytes.").WriteAsync(context);
+                return;
+            }
+
             var identity = assertion.Verify(
                 request.Headers[GatewayAssertion.AssertionHeader].ToString(),
                 request.Headers[GatewayAssertion.IdentityHeader].ToString(),
                 request.Headers[GatewayAssertion.ProtocolHeader].ToString(),
                 request.Method,
                 request.Path.Value + request.QueryString.Value,
+                body.Memory.Span,
                 out var reason);
             if (identity is null)
             {
@@ -55,6 +66,7 @@ public static partial class GatewayAssertionExtensions
             }
 
             context.Features.Set(identity);
+            request.Body = body.AsStream();
             await next(context);
         });
     }

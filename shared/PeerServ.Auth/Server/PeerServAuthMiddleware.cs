@@ -71,6 +71,7 @@ internal sealed partial class PeerServAuthMiddleware(
         }
 
         context.Features.Set(exchange.Identity);
+        context.Features.Set(new VerifiedRequestBody(body.Memory));
         request.Body = body.AsStream();
         await RunAndSignAsync(context, exchange);
     }

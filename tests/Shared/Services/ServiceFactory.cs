@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using MassTransit.Testing;
@@ -82,10 +81,12 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         ArgumentNullException.ThrowIfNull(caller);
         _assertion ??= new GatewayAssertion(new GatewayAssertionOptions { InternalSecret = Secret }, Time);
         var identity = new PeerIdentity(caller.PublicKey, AuthProtocol.Brc104);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        var sent = JsonSerializer.SerializeToUtf8Bytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(sent) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
         request.Headers.Add(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
-        request.Headers.Add(GatewayAssertion.AssertionHeader, _assertion.Create(identity, "POST", path));
+        request.Headers.Add(GatewayAssertion.AssertionHeader, _assertion.Create(identity, "POST", path, sent));
         var response = await CreateClient().SendAsync(request);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         return ((int)response.StatusCode, json, response);
