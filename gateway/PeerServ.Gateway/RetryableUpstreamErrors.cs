@@ -21,7 +21,7 @@ internal static class RetryableUpstreamErrors
             if (error is not null && !context.Response.HasStarted)
             {
                 context.Response.Clear();
-                context.Response.Headers.RetryAfter = "1";
+                context.Response.Headers.RetryAfter = RelayErrors.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 await RelayErrors.ServiceUnavailable.With(
                     string.Create(CultureInfo.InvariantCulture, $"The service behind this route is unavailable ({error}); retry the request.")).WriteAsync(context);
             }

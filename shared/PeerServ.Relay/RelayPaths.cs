@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace PeerServ.Relay;
 
 /// <summary>Paths every host serves outside the relay's authentication.</summary>
@@ -15,4 +17,19 @@ public static class RelayPaths
     /// auth middleware and the services' gateway-assertion check both read it.
     /// </summary>
     public static IReadOnlyList<string> Anonymous { get; } = [Health, Metrics, OpenApi, Docs];
+
+    /// <summary>Whether <paramref name="path"/> lies under one of <paramref name="prefixes"/> (whole segments, any case).</summary>
+    public static bool IsUnder(PathString path, IEnumerable<string> prefixes)
+    {
+        ArgumentNullException.ThrowIfNull(prefixes);
+        foreach (var prefix in prefixes)
+        {
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -83,14 +83,7 @@ public static class ServiceDefaultsExtensions
             builder.Services.Configure(hosting);
         }
 
-        builder.Services.AddValidatedOptions<HostingOptions>("")
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                if (configuration.GetSection("Management:Url").Value is { } url)
-                {
-                    options.ManagementUrl = url;
-                }
-            })
+        builder.Services.AddValidatedOptions<HostingOptions>(HostingOptions.SectionName)
             .Validate(o => string.IsNullOrWhiteSpace(o.ManagementUrl) || Uri.TryCreate(o.ManagementUrl, UriKind.Absolute, out _),
                 "Management:Url (Management__Url) must be an absolute URL such as http://0.0.0.0:9464, or empty.");
         builder.Services.AddTransient<IStartupFilter, Listeners>();

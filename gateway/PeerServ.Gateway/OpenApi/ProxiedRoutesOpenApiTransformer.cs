@@ -41,7 +41,7 @@ internal sealed class ProxiedRoutesOpenApiTransformer(IProxyConfigProvider proxy
                 };
             }
 
-            foreach (var status in relay.Errors.Concat(RelayApi.CommonErrors).Select(e => e.Status).Distinct().Order())
+            foreach (var status in relay.ErrorStatuses)
             {
                 operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Json(status == 401 ? "Authentication failed (unsigned)." : "Error, signed.", error);
             }

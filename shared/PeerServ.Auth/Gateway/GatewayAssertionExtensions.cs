@@ -37,7 +37,7 @@ public static partial class GatewayAssertionExtensions
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (IsAnonymous(request.Path))
+            if (RelayPaths.IsUnder(request.Path, RelayPaths.Anonymous))
             {
                 await next(context);
                 return;
@@ -66,22 +66,10 @@ public static partial class GatewayAssertionExtensions
             }
 
             context.Features.Set(identity);
+            context.Features.Set(new VerifiedRequestBody(body.Memory));
             request.Body = body.AsStream();
             await next(context);
         });
-    }
-
-    private static bool IsAnonymous(PathString path)
-    {
-        foreach (var prefix in RelayPaths.Anonymous)
-        {
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request to {Path} without a valid gateway assertion: {Reason}")]

@@ -33,15 +33,8 @@ internal static class Brc104Handshake
             return;
         }
 
-        if (!PublicKey.TryParse(HandshakeEndpoints.StringProperty(root, "identityKey"), out var client))
+        if (await HandshakeEndpoints.ClientKeyAsync(context, server, HandshakeEndpoints.StringProperty(root, "identityKey")) is not { } client)
         {
-            await HandshakeEndpoints.Reject(context, RelayErrors.InvalidIdentityKey, "identityKey must be a secp256k1 public key in hex.");
-            return;
-        }
-
-        if (server.IsForbiddenPeer(client))
-        {
-            await HandshakeEndpoints.Reject(context, RelayErrors.InvalidIdentityKey, "identityKey may be neither the server's own key nor the 'anyone' key.");
             return;
         }
 

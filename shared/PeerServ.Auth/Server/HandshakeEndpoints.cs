@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
 using PeerServ.Relay;
 using PeerServ.Relay.Errors;
@@ -66,6 +67,24 @@ public static class HandshakeEndpoints
         }
 
         return document;
+    }
+
+    /// <summary>The client's identity key, or null once the refusal is written (not a key; the server's own or the "anyone" key).</summary>
+    internal static async Task<PublicKey?> ClientKeyAsync(HttpContext context, ServerIdentity server, string? identityKey)
+    {
+        if (!PublicKey.TryParse(identityKey, out var client))
+        {
+            await Reject(context, RelayErrors.InvalidIdentityKey, "identityKey must be a secp256k1 public key in hex.");
+            return null;
+        }
+
+        if (server.IsForbiddenPeer(client))
+        {
+            await Reject(context, RelayErrors.InvalidIdentityKey, "identityKey may be neither the server's own key nor the 'anyone' key.");
+            return null;
+        }
+
+        return client;
     }
 
     internal static Task Reject(HttpContext context, RelayError error, string description)

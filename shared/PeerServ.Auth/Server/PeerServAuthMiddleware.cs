@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Protocol;
-using PeerServ.Relay.Http;
-
+using PeerServ.Relay;
 using PeerServ.Relay.Errors;
+using PeerServ.Relay.Http;
 
 namespace PeerServ.Auth.Server;
 
@@ -76,24 +76,10 @@ internal sealed partial class PeerServAuthMiddleware(
         await RunAndSignAsync(context, exchange);
     }
 
-    private bool IsOpenPath(PathString path)
-    {
-        if (path.Equals(HandshakeEndpoints.Brc104Path, StringComparison.OrdinalIgnoreCase)
-            || path.Equals(HandshakeEndpoints.AuthritePath, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        foreach (var prefix in _options.AnonymousPathPrefixes)
-        {
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool IsOpenPath(PathString path) =>
+        path.Equals(HandshakeEndpoints.Brc104Path, StringComparison.OrdinalIgnoreCase)
+        || path.Equals(HandshakeEndpoints.AuthritePath, StringComparison.OrdinalIgnoreCase)
+        || RelayPaths.IsUnder(path, _options.AnonymousPathPrefixes);
 
     private async Task RunAndSignAsync(HttpContext context, AuthExchange exchange)
     {

@@ -77,6 +77,9 @@ public static class RelayErrors
     public static readonly RelayError TooManyMessageIds = new(400, "ERR_TOO_MANY_MESSAGE_IDS", "Too many message ids in one acknowledgement.");
     public static readonly RelayError InvalidAcknowledgment = new(400, "ERR_INVALID_ACKNOWLEDGMENT", "Message not found!");
 
+    /// <summary>Seconds a client is asked to wait (Retry-After) before retrying after an outage.</summary>
+    public const int RetryAfterSeconds = 1;
+
     /// <summary>Every entry above, in declaration order.</summary>
     public static IReadOnlyList<RelayError> All { get; } = [.. typeof(RelayErrors).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(RelayError)).Select(f => (RelayError)f.GetValue(null)!)];

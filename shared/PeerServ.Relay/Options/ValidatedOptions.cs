@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,15 +24,11 @@ public static class ValidatedOptions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new AnnotationsNamingTheSetting<T>(section)));
-        // The root section holds the keys ASP.NET Core itself reads at the top level (urls, http_ports).
-        return (section.Length == 0 ? builder.Configure<IConfiguration>((options, configuration) => configuration.Bind(options)) : builder.BindConfiguration(section))
-            .ValidateOnStart();
+        return builder.BindConfiguration(section).ValidateOnStart();
     }
 
     /// <summary>"Section:Key (Section__Key)", the configuration key and its environment variable.</summary>
-    public static string Setting(string section, string key) =>
-        string.IsNullOrEmpty(section) ? $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)})"
-            : $"{section}:{key} ({section.Replace(":", "__", StringComparison.Ordinal)}__{key})";
+    public static string Setting(string section, string key) => $"{section}:{key} ({section.Replace(":", "__", StringComparison.Ordinal)}__{key})";
 
     private sealed class AnnotationsNamingTheSetting<T>(string section) : IValidateOptions<T>
         where T : class

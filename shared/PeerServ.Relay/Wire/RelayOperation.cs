@@ -8,7 +8,11 @@ namespace PeerServ.Relay.Wire;
 /// metadata ("Operation"). <paramref name="Errors"/> are the operation's own; every operation can also answer the
 /// <see cref="RelayApi.CommonErrors"/>.
 /// </summary>
-public sealed record RelayOperation(string Name, string Method, string Path, string Tag, string Summary, Type? Request, Type Response, IReadOnlyList<RelayError> Errors);
+public sealed record RelayOperation(string Name, string Method, string Path, string Tag, string Summary, Type? Request, Type Response, IReadOnlyList<RelayError> Errors)
+{
+    /// <summary>Every error status the operation can answer with: its own errors' and the common ones', ascending.</summary>
+    public IEnumerable<int> ErrorStatuses => Errors.Concat(RelayApi.CommonErrors).Select(e => e.Status).Distinct().Order();
+}
 
 /// <summary>The public relay operations behind authentication.</summary>
 public static class RelayApi

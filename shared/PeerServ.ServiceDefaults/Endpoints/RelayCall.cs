@@ -64,13 +64,22 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
         }
 
         var limit = TRequest.MaxBodyBytes(options);
-        using var body = await BoundedBody.ReadAsync(request, limit, context.RequestAborted);
-        if (body is null)
+        if (context.Features.Get<VerifiedRequestBody>() is { } verified)
         {
-            return new(caller, default, TRequest.TooLarge.With($"The request is larger than the limit of {limit} bytes."));
+            // The auth layer (or the gateway-assertion check) already holds the exact bytes: parse them, no second copy.
+            return verified.Bytes.Length > limit ? TooLarge(caller, limit) : Parse(caller, verified.Bytes, options);
         }
 
-        using var document = BoundedBody.ParseObject(body.Memory, MaxJsonDepth);
+        using var body = await BoundedBody.ReadAsync(request, limit, context.RequestAborted);
+        return body is null ? TooLarge(caller, limit) : Parse(caller, body.Memory, options);
+    }
+
+    private static RelayCall<TRequest> TooLarge(PeerIdentity caller, long limit) =>
+        new(caller, default, TRequest.TooLarge.With($"The request is larger than the limit of {limit} bytes."));
+
+    private static RelayCall<TRequest> Parse(PeerIdentity caller, ReadOnlyMemory<byte> json, RelayOptions options)
+    {
+        using var document = BoundedBody.ParseObject(json, MaxJsonDepth);
         return document is null ? new(caller, default, RelayErrors.InvalidJson) : From(caller, ParseGuarded(RelayInput.FromBody(document.RootElement), options));
     }
 #pragma warning restore CA1000

@@ -40,7 +40,7 @@ public static class RelayEndpoints
             endpoint.Accepts(request, "application/json");
         }
 
-        foreach (var status in operation.Errors.Concat(RelayApi.CommonErrors).Select(e => e.Status).Distinct().Order())
+        foreach (var status in operation.ErrorStatuses)
         {
             endpoint.Produces<ErrorResponse>(status);
         }

@@ -13,16 +13,13 @@ namespace PeerServ.ServiceDefaults.Errors;
 /// </summary>
 internal sealed partial class RelayExceptionHandler(ILogger<RelayExceptionHandler> logger) : IExceptionHandler
 {
-    /// <summary>Seconds a client is asked to wait before retrying after an outage.</summary>
-    public const int RetryAfterSeconds = 1;
-
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         if (exception is ServiceUnavailableException)
         {
             LogUnavailable(logger, exception, httpContext.Request.Path);
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = RelayErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await RelayErrors.ServiceUnavailable.WriteAsync(httpContext);
         }
         else
