@@ -47,6 +47,22 @@ public sealed class RelayOptions
     [Range(0, 1_000_000)]
     public int MaxWaitersPerIdentity { get; set; } = 16;
 
+    /// <summary>Most messages one recipient may hold (unacknowledged) across its boxes; a send beyond it gets 429 ERR_QUOTA_EXCEEDED.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxMessagesPerRecipient { get; set; } = 10_000;
+
+    /// <summary>Most body bytes one recipient may hold across its boxes.</summary>
+    [Range(1024, 1L << 40)]
+    public long MaxBytesPerRecipient { get; set; } = 256L << 20;
+
+    /// <summary>Most body bytes one sender may have accepted per <see cref="SenderQuotaWindow"/>, counted once per recipient.</summary>
+    [Range(1024, 1L << 40)]
+    public long MaxSenderBytesPerWindow { get; set; } = 512L << 20;
+
+    /// <summary>The fixed window of the sender quota.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan SenderQuotaWindow { get; set; } = TimeSpan.FromHours(1);
+
     [Range(1, 100_000)]
     public int MaxAcknowledgeIds { get; set; } = 1000;
 

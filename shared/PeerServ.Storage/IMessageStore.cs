@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using PeerServ.Relay;
 
 namespace PeerServ.Storage;
@@ -10,16 +12,20 @@ namespace PeerServ.Storage;
 public interface IMessageStore
 {
     /// <summary>
-    /// Stores one message for every delivery, all or nothing. A delivery whose (recipient, id) already holds the
-    /// same sender, box and body counts as stored (a safe retry); one holding anything else is a conflict, and
-    /// then nothing of this send is stored.
+    /// Stores one message for every delivery, all or nothing. A message id is unique per (recipient, sender): a
+    /// delivery whose (recipient, sender, id) already holds the same box and body counts as stored (a safe retry); one
+    /// holding another box or body is a conflict. A send that would take a recipient or the sender past
+    /// <paramref name="quotas"/> is refused. On a conflict or a refusal nothing of this send is stored.
     /// </summary>
-    Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken);
+    Task<InsertResult> InsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken cancellationToken);
 
-    /// <summary>A page of the recipient's unexpired messages in one box, in arrival order (created time, then sequence).</summary>
-    Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// A page of the recipient's unexpired messages in one box, in arrival order (created time, then sequence),
+    /// that stops before its bodies pass the query's byte budget: no body beyond the budget is read.
+    /// </summary>
+    Task<MessagePage> ListAsync(ListQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the recipient's messages with these ids, in any box; returns the ids that were deleted.</summary>
+    /// <summary>Deletes the recipient's messages with these ids (from any sender, in any box); returns the ids that were deleted.</summary>
     Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
 
     /// <summary>Deletes up to <paramref name="batchSize"/> messages that expired at or before <paramref name="now"/>; returns how many.</summary>
@@ -27,9 +33,9 @@ public interface IMessageStore
 
     /// <summary>
     /// The outbox: stored messages whose MessageSent event is not known to be published, created before
-    /// <paramref name="createdBefore"/>, oldest first. Every insert starts pending.
+    /// <paramref name="createdBefore"/>, oldest first, without their bodies. Every insert starts pending.
     /// </summary>
-    Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
 
     /// <summary>Records that these deliveries' MessageSent events were published (unknown ones are ignored).</summary>
     Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken);
@@ -47,7 +53,14 @@ public sealed record NewMessage(
     string Body,
     IReadOnlyList<Delivery> Deliveries,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>The body's length in UTF-8 bytes: what quotas, list budgets and events count.</summary>
+    public int BodyBytes { get; } = Encoding.UTF8.GetByteCount(Body);
+
+    /// <summary>SHA-256 of the body's UTF-8 bytes: what a retry's conflict check compares, instead of the body.</summary>
+    public byte[] BodyHash => SHA256.HashData(Encoding.UTF8.GetBytes(Body));
+}
 
 public sealed record StoredMessage(
     string Recipient,
@@ -58,12 +71,116 @@ public sealed record StoredMessage(
     DateTimeOffset CreatedAt,
     long Sequence);
 
-public sealed record MessagePage(IReadOnlyList<StoredMessage> Messages, bool HasMore);
+/// <summary>A stored message as the outbox needs it: everything of its MessageSent event, the body's length but not the body.</summary>
+public sealed record PendingEvent(string Recipient, string MessageId, string MessageBox, string Sender, DateTimeOffset CreatedAt, int BodyBytes);
 
-/// <summary>What an insert did: every delivery is stored (some perhaps identically before), or <paramref name="Conflicting"/> names a delivery whose id is taken by different content, and nothing was stored.</summary>
-public sealed record InsertResult(Delivery? Conflicting = null)
+/// <summary>
+/// One page request. Messages are taken in order while the sum of (body bytes + <paramref name="OverheadBytesPerMessage"/>)
+/// stays within <paramref name="MaxBytes"/>; the first that does not fit ends the page (HasMore).
+/// </summary>
+public sealed record ListQuery(
+    string Recipient,
+    string MessageBox,
+    int Offset,
+    int Limit,
+    DateTimeOffset Now,
+    long MaxBytes = long.MaxValue,
+    int OverheadBytesPerMessage = 0)
+{
+    /// <summary>Whether a page that already holds <paramref name="count"/> messages of <paramref name="bytes"/> can take one more of <paramref name="bodyBytes"/>.</summary>
+    internal bool Fits(int count, ref long bytes, long bodyBytes)
+    {
+        if (count >= Limit)
+        {
+            return false;
+        }
+
+        var next = bytes + bodyBytes + OverheadBytesPerMessage;
+        if (next > MaxBytes)
+        {
+            return false;
+        }
+
+        bytes = next;
+        return true;
+    }
+}
+
+/// <param name="Messages">The page, in arrival order.</param>
+/// <param name="HasMore">More messages follow this page (by count or by the byte budget).</param>
+/// <param name="OldestTooLarge">The first message of the page alone exceeds the byte budget, so the page is empty although messages exist.</param>
+public sealed record MessagePage(IReadOnlyList<StoredMessage> Messages, bool HasMore, bool OldestTooLarge = false);
+
+/// <summary>
+/// What one send may take. Per recipient: messages and body bytes held (unacknowledged, unswept). Per sender: body
+/// bytes accepted within a fixed window, counted once per new delivery (a 1 MiB body to 100 recipients is 100 MiB).
+/// </summary>
+public sealed record StoreQuotas(int MaxMessagesPerRecipient, long MaxBytesPerRecipient, long MaxSenderBytesPerWindow, TimeSpan SenderWindow)
+{
+    /// <summary>No quota at all: for tools and tests that exercise other behaviour.</summary>
+    public static StoreQuotas Unlimited { get; } = new(int.MaxValue, long.MaxValue, long.MaxValue, TimeSpan.FromHours(1));
+
+    public static StoreQuotas From(RelayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(options.MaxMessagesPerRecipient, options.MaxBytesPerRecipient, options.MaxSenderBytesPerWindow, options.SenderQuotaWindow);
+    }
+
+    /// <summary>The start (unix ms) of the sender window that holds <paramref name="now"/>.</summary>
+    public long WindowStart(DateTimeOffset now)
+    {
+        var window = (long)SenderWindow.TotalMilliseconds;
+        var ms = now.ToUnixTimeMilliseconds();
+        return ms - (((ms % window) + window) % window);
+    }
+
+    /// <summary>The first quota this send would pass, given what the store holds; null when it fits.</summary>
+    public QuotaExceeded? Check(string recipient, long heldMessages, long heldBytes, int bodyBytes)
+    {
+        if (heldMessages + 1 > MaxMessagesPerRecipient)
+        {
+            return new QuotaExceeded(QuotaExceeded.RecipientMessages, recipient, MaxMessagesPerRecipient);
+        }
+
+        return heldBytes + bodyBytes > MaxBytesPerRecipient ? new QuotaExceeded(QuotaExceeded.RecipientBytes, recipient, MaxBytesPerRecipient) : null;
+    }
+
+    public QuotaExceeded? CheckSender(long acceptedBytes, long newBytes) =>
+        acceptedBytes + newBytes > MaxSenderBytesPerWindow ? new QuotaExceeded(QuotaExceeded.SenderBytes, null, MaxSenderBytesPerWindow) : null;
+}
+
+/// <summary>Which quota a send would pass: its name, the recipient it concerns (null for the sender's own), and the limit.</summary>
+public sealed record QuotaExceeded(string Quota, string? Recipient, long Limit)
+{
+    public const string RecipientMessages = "recipientMessages";
+    public const string RecipientBytes = "recipientBytes";
+    public const string SenderBytes = "senderBytes";
+}
+
+/// <summary>
+/// What an insert did: every delivery is stored (some perhaps identically before); or <paramref name="Conflicting"/>
+/// names a delivery whose id this sender already used for other content; or <paramref name="Exceeded"/> names the
+/// quota the send would pass. In the last two cases nothing was stored.
+/// </summary>
+public sealed record InsertResult(Delivery? Conflicting = null, QuotaExceeded? Exceeded = null)
 {
     public static InsertResult Stored { get; } = new();
+}
+
+/// <summary>Store calls without a byte budget or quotas: for tools and tests that exercise other behaviour; the relay's endpoints pass theirs.</summary>
+public static class MessageStoreExtensions
+{
+    public static Task<InsertResult> InsertAsync(this IMessageStore store, NewMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.InsertAsync(message, StoreQuotas.Unlimited, cancellationToken);
+    }
+
+    public static Task<MessagePage> ListAsync(this IMessageStore store, string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.ListAsync(new ListQuery(recipient, messageBox, offset, limit, now), cancellationToken);
+    }
 }
 
 /// <summary>The store could not be reached or did not answer in time; the request may be retried.</summary>

@@ -35,7 +35,6 @@ public abstract class MessageStoreContract
     }
 
     [Theory]
-    [InlineData("mallory", "inbox", "x")]
     [InlineData("alice", "other", "x")]
     [InlineData("alice", "inbox", "y")]
     public async Task Insert_SameIdDifferentContent_ConflictAndOriginalKept(string sender, string box, string body)
@@ -48,6 +47,104 @@ public abstract class MessageStoreContract
         Assert.Equal(new Delivery("bob", "m1"), conflict.Conflicting);
         var kept = Assert.Single((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
         Assert.Equal(("alice", "x"), (kept.Sender, kept.Body));
+    }
+
+    [Fact]
+    public async Task Insert_SameIdFromAnotherSender_BothStoredNeitherRevealed()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "from alice", T0, ("bob", "order-1001")), None);
+
+        var other = await Store.InsertAsync(Message("mallory", "inbox", "from mallory", T0.AddMilliseconds(1), ("bob", "order-1001")), None);
+        var listed = await Store.ListAsync("bob", "inbox", 0, 10, T0, None);
+        var deleted = await Store.AcknowledgeAsync("bob", ["order-1001"], None);
+
+        Assert.Equal(InsertResult.Stored, other);
+        Assert.Equal([("alice", "from alice"), ("mallory", "from mallory")], listed.Messages.Select(m => (m.Sender, m.Body)));
+        Assert.Equal(["order-1001"], deleted);
+        Assert.Empty((await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages);
+    }
+
+    [Fact]
+    public async Task List_ByteBudget_PageStopsBeforeTheBodyThatDoesNotFit()
+    {
+        foreach (var (id, size) in new[] { ("a", 400), ("b", 400), ("c", 400), ("d", 10) })
+        {
+            await Store.InsertAsync(Message("alice", "inbox", new string('x', size), T0.AddMilliseconds(id[0]), ("bob", id)), None);
+        }
+
+        var page = await Store.ListAsync(new ListQuery("bob", "inbox", 0, 10, T0, MaxBytes: 1000, OverheadBytesPerMessage: 50), None);
+        var next = await Store.ListAsync(new ListQuery("bob", "inbox", 2, 10, T0, MaxBytes: 1000, OverheadBytesPerMessage: 50), None);
+        var tight = await Store.ListAsync(new ListQuery("bob", "inbox", 0, 10, T0, MaxBytes: 300), None);
+        var multiByte = await Store.InsertAsync(Message("alice", "utf8", "€€€", T0, ("bob", "e")), None);
+        var counted = await Store.ListAsync(new ListQuery("bob", "utf8", 0, 10, T0, MaxBytes: 8), None);
+
+        Assert.Equal(["a", "b"], page.Messages.Select(m => m.MessageId));
+        Assert.True(page.HasMore);
+        Assert.False(page.OldestTooLarge);
+        Assert.Equal(["c", "d"], next.Messages.Select(m => m.MessageId));
+        Assert.False(next.HasMore);
+        Assert.Equal((0, true, true), (tight.Messages.Count, tight.HasMore, tight.OldestTooLarge));
+        Assert.Null(multiByte.Conflicting);
+        Assert.True(counted.OldestTooLarge, "a body is counted in UTF-8 bytes (9 for three euro signs), not characters");
+    }
+
+    [Fact]
+    public async Task Quota_RecipientMessages_RefusedWithNothingStoredUntilAcknowledged()
+    {
+        var quotas = StoreQuotas.Unlimited with { MaxMessagesPerRecipient = 2 };
+        await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "q1")), quotas, None);
+        await Store.InsertAsync(Message("alice", "other", "2", T0, ("bob", "q2")), quotas, None);
+
+        var full = await Store.InsertAsync(Message("carol", "inbox", "3", T0, ("dave", "q3"), ("bob", "q3")), quotas, None);
+        var daveBefore = (await Store.ListAsync("dave", "inbox", 0, 10, T0, None)).Messages;
+        var retry = await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "q1")), quotas, None);
+        await Store.AcknowledgeAsync("bob", ["q1"], None);
+        var afterAck = await Store.InsertAsync(Message("carol", "inbox", "3", T0, ("dave", "q3"), ("bob", "q3")), quotas, None);
+
+        Assert.Equal(new QuotaExceeded(QuotaExceeded.RecipientMessages, "bob", 2), full.Exceeded);
+        Assert.Empty(daveBefore);
+        Assert.Equal(InsertResult.Stored, retry);
+        Assert.Equal(InsertResult.Stored, afterAck);
+        Assert.Single((await Store.ListAsync("dave", "inbox", 0, 10, T0, None)).Messages);
+    }
+
+    [Fact]
+    public async Task Quota_RecipientBytes_CountsHeldBodiesAndExpirySweepReleasesThem()
+    {
+        var quotas = StoreQuotas.Unlimited with { MaxBytesPerRecipient = 1000 };
+        await Store.InsertAsync(Message("alice", "inbox", new string('x', 600), T0, ("bob", "big")) with { ExpiresAt = T0.AddHours(1) }, quotas, None);
+
+        var over = await Store.InsertAsync(Message("carol", "inbox", new string('y', 401), T0, ("bob", "more")), quotas, None);
+        var fits = await Store.InsertAsync(Message("carol", "inbox", new string('y', 400), T0, ("bob", "fits")), quotas, None);
+        var full = await Store.InsertAsync(Message("carol", "inbox", "z", T0, ("bob", "full")), quotas, None);
+        await Store.DeleteExpiredAsync(T0.AddHours(2), 10, None);
+        var afterSweep = await Store.InsertAsync(Message("carol", "inbox", "z", T0, ("bob", "full")), quotas, None);
+
+        Assert.Equal(new QuotaExceeded(QuotaExceeded.RecipientBytes, "bob", 1000), over.Exceeded);
+        Assert.Equal(InsertResult.Stored, fits);
+        Assert.Equal(QuotaExceeded.RecipientBytes, full.Exceeded?.Quota);
+        Assert.Equal(InsertResult.Stored, afterSweep);
+    }
+
+    [Fact]
+    public async Task Quota_SenderBytes_CountedPerRecipientWithinTheWindow()
+    {
+        var quotas = StoreQuotas.Unlimited with { MaxSenderBytesPerWindow = 1000, SenderWindow = TimeSpan.FromHours(1) };
+        var start = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var body = new string('x', 300);
+
+        var three = await Store.InsertAsync(Message("alice", "inbox", body, start, ("r1", "a"), ("r2", "a"), ("r3", "a")), quotas, None);
+        var retry = await Store.InsertAsync(Message("alice", "inbox", body, start.AddMinutes(1), ("r1", "a")), quotas, None);
+        var fourth = await Store.InsertAsync(Message("alice", "inbox", body, start.AddMinutes(59), ("r4", "a")), quotas, None);
+        var other = await Store.InsertAsync(Message("carol", "inbox", body, start.AddMinutes(59), ("r4", "a")), quotas, None);
+        var nextWindow = await Store.InsertAsync(Message("alice", "inbox", body, start.AddMinutes(60), ("r4", "a")), quotas, None);
+
+        Assert.Equal(InsertResult.Stored, three);
+        Assert.Equal(InsertResult.Stored, retry);
+        Assert.Equal(new QuotaExceeded(QuotaExceeded.SenderBytes, null, 1000), fourth.Exceeded);
+        Assert.Equal(InsertResult.Stored, other);
+        Assert.Equal(InsertResult.Stored, nextWindow);
+        Assert.Equal(["carol", "alice"], (await Store.ListAsync("r4", "inbox", 0, 10, start, None)).Messages.Select(m => m.Sender));
     }
 
     [Fact]
@@ -187,7 +284,7 @@ public abstract class MessageStoreContract
         Assert.Equal("bob/p2", $"{pending[^1].Recipient}/{pending[^1].MessageId}");
         Assert.Equal(2, early.Count);
         Assert.Equal(["carol/p1", "bob/p2"], after.Select(m => $"{m.Recipient}/{m.MessageId}"));
-        Assert.Equal("1", after[0].Body);
+        Assert.Equal(1, after[0].BodyBytes);
         Assert.Single(limited);
         Assert.Equal(3, (await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages.Count + (await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages.Count);
     }

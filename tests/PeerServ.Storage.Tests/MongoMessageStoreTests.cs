@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
 using PeerServ.Storage.Mongo;
 using PeerServ.Tests.Containers;
 
@@ -11,10 +14,19 @@ public sealed class MongoMessageStoreTests : MessageStoreContract, IAsyncLifetim
 {
     private readonly MongoClient _client;
     private readonly MongoMessageStore _store;
+    private readonly ConcurrentQueue<BsonDocument> _finds = new();
 
     public MongoMessageStoreTests(TestServers servers)
     {
-        _client = new MongoClient(servers.Mongo);
+        var settings = MongoClientSettings.FromConnectionString(servers.Mongo);
+        settings.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e =>
+        {
+            if (e.CommandName == "find" && e.Command["find"] == "messages")
+            {
+                _finds.Enqueue(e.Command.DeepClone().AsBsonDocument);
+            }
+        });
+        _client = new MongoClient(settings);
         _store = new MongoMessageStore(_client, "t" + Guid.NewGuid().ToString("N"));
     }
 
@@ -26,6 +38,51 @@ public sealed class MongoMessageStoreTests : MessageStoreContract, IAsyncLifetim
     {
         _client.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Only the body step of a list asks for bodies, and only for the messages that fit; retries, acks, sweeps and the
+    /// outbox ask the server to leave them out. Checked on the commands the driver sends (the test server ignores
+    /// projections, a real MongoDB honours them).
+    /// </summary>
+    [Fact]
+    public async Task Commands_ProjectBodiesAwayExceptForTheListedPage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t0 = DateTimeOffset.UtcNow;
+        var big = new string('b', 5000);
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            await _store.InsertAsync(new NewMessage("alice", "inbox", big, [new Delivery("bob", id)], t0, t0.AddSeconds(1)), ct);
+        }
+
+        _finds.Clear();
+        await _store.InsertAsync(new NewMessage("alice", "inbox", big, [new Delivery("bob", "a")], t0, t0.AddSeconds(1)), ct);
+        var retry = Drain();
+        var page = await _store.ListAsync(new ListQuery("bob", "inbox", 0, 10, t0, MaxBytes: 11_000), ct);
+        var list = Drain();
+        await _store.ListPendingEventsAsync(t0.AddSeconds(1), 10, ct);
+        await _store.AcknowledgeAsync("bob", ["a"], ct);
+        await _store.DeleteExpiredAsync(t0.AddSeconds(2), 100, ct);
+        var others = Drain();
+
+        Assert.Equal(2, page.Messages.Count);
+        Assert.All(retry.Concat(others).Append(list[0]), find => Assert.Equal(new BsonDocument("body", 0), find["projection"]));
+        Assert.Equal(2, list.Count);
+        Assert.Equal(new BsonDocument("body", 1), list[1]["projection"]);
+        Assert.Equal(2, list[1]["filter"]["_id"]["$in"].AsBsonArray.Count);
+        Assert.Equal(3, others.Count);
+    }
+
+    private List<BsonDocument> Drain()
+    {
+        var drained = new List<BsonDocument>();
+        while (_finds.TryDequeue(out var find))
+        {
+            drained.Add(find);
+        }
+
+        return drained;
     }
 
     [Fact]

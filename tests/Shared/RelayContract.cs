@@ -150,6 +150,26 @@ public abstract partial class RelayContract
         Assert.Equal("same", Assert.Single(await bob.ListAsync(box)).Str("body"));
     }
 
+    /// <summary>Ids are unique per (recipient, sender): another sender's id is neither an oracle nor a squat.</summary>
+    [Fact]
+    public async Task Send_IdAnotherSenderUsed_StoredForBoth_NoOracleNoSquatting()
+    {
+        using var alice = NewClient();
+        using var mallory = NewClient();
+        using var bob = NewClient();
+        var box = Box();
+
+        var squat = await mallory.SendAsync(bob.Identity, box, "squatted", "order-1002");
+        var real = await alice.SendAsync(bob.Identity, box, "the real order", "order-1002");
+        var probe = await mallory.SendAsync(bob.Identity, box, "probe", "order-1002");
+        var listed = await bob.ListAsync(box);
+
+        Assert.Equal(HttpStatusCode.OK, squat.Status);
+        Assert.Equal(HttpStatusCode.OK, real.Status);
+        Assert.Equal((HttpStatusCode.BadRequest, "ERR_DUPLICATE_MESSAGE"), (probe.Status, probe.Json.Code()));
+        Assert.Equal([(mallory.Identity, "squatted"), (alice.Identity, "the real order")], listed.Select(m => (m.Str("sender"), m.Str("body"))));
+    }
+
     [Fact]
     public async Task Isolation_OthersSeeNothingAndCannotAcknowledge()
     {

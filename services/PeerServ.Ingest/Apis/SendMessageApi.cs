@@ -22,10 +22,15 @@ public static class SendMessageApi
         RelayCall<SendMessageRequest> call, IMessageStore store, MessageSentOutbox outbox, IOptions<RelayOptions> options, TimeProvider time, CancellationToken aborted)
     {
         var message = call.Request.ToMessage(call.CallerKey, time.GetUtcNow(), options.Value.Retention);
-        var result = await store.InsertAsync(message, aborted);
+        var result = await store.InsertAsync(message, StoreQuotas.From(options.Value), aborted);
         if (result.Conflicting is { } taken)
         {
-            return RelayErrors.DuplicateMessage.With($"A different message with id '{taken.MessageId}' was already sent to {taken.Recipient}; nothing was stored.").ToResult();
+            return RelayErrors.DuplicateMessage.With($"You already sent a different message with id '{taken.MessageId}' to {taken.Recipient}; nothing was stored.").ToResult();
+        }
+
+        if (result.Exceeded is { } quota)
+        {
+            return QuotaError(quota).ToResult();
         }
 
         RelayMetrics.MessagesSent(message.Deliveries.Count);
@@ -36,4 +41,11 @@ public static class SendMessageApi
             new SendMessageResponse($"Your message has been sent to {deliveries.Count} recipient(s).", messageId, [.. deliveries.Select(d => new SendResult(d.Recipient, d.MessageId))]),
             RelayJson.Options);
     }
+
+    private static RelayError QuotaError(QuotaExceeded quota) => RelayErrors.QuotaExceeded.With(quota.Quota switch
+    {
+        QuotaExceeded.RecipientMessages => $"Recipient {quota.Recipient} holds the most messages allowed ({quota.Limit}) until it acknowledges some; nothing was stored.",
+        QuotaExceeded.RecipientBytes => $"This message would take recipient {quota.Recipient} past the {quota.Limit} bytes it may hold until it acknowledges some; nothing was stored.",
+        _ => $"This send would take you past the {quota.Limit} bytes you may send per quota window (counted once per recipient); nothing was stored.",
+    } + $" (quota: {quota.Quota})");
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Threading.Channels;
 using MassTransit;
 using PeerServ.Contracts;
@@ -24,13 +23,13 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
     /// <summary>Events per broker batch, and per outbox read.</summary>
     private const int BatchSize = 256;
 
-    /// <summary>Just-stored deliveries waiting for the publisher; beyond this the relay loop finds them in the store instead.</summary>
+    /// <summary>Just-stored deliveries waiting for the publisher (events only: no body is held); beyond this the relay loop finds them in the store instead.</summary>
     private const int FreshQueueCapacity = 20_000;
 
     /// <summary>Marks cleared per store write.</summary>
     private const int MarkBatchSize = 1000;
 
-    private readonly Channel<StoredMessage> _fresh = Channel.CreateBounded<StoredMessage>(
+    private readonly Channel<PendingEvent> _fresh = Channel.CreateBounded<PendingEvent>(
         new BoundedChannelOptions(FreshQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     // Published, not yet marked: cleared in one store write every MarkInterval rather than one per publish.
@@ -42,7 +41,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         ArgumentNullException.ThrowIfNull(message);
         foreach (var delivery in message.Deliveries)
         {
-            _fresh.Writer.TryWrite(new StoredMessage(delivery.Recipient, delivery.MessageId, message.MessageBox, message.Sender, message.Body, message.CreatedAt, Sequence: 0));
+            _fresh.Writer.TryWrite(new PendingEvent(delivery.Recipient, delivery.MessageId, message.MessageBox, message.Sender, message.CreatedAt, message.BodyBytes));
         }
     }
 
@@ -92,7 +91,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
 
     private async Task PublishFreshAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<StoredMessage>(BatchSize);
+        var batch = new List<PendingEvent>(BatchSize);
         try
         {
             while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
@@ -121,7 +120,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
             {
                 try
                 {
-                    IReadOnlyList<StoredMessage> pending;
+                    IReadOnlyList<PendingEvent> pending;
                     do
                     {
                         pending = await store.ListPendingEventsAsync(time.GetUtcNow() - RelayGrace, BatchSize, stoppingToken);
@@ -145,13 +144,13 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
     }
 
     /// <summary>Publishes and clears the pending marks; false when the broker did not take them (they stay pending).</summary>
-    private async Task<bool> PublishAsync(IReadOnlyList<StoredMessage> messages, CancellationToken stoppingToken)
+    private async Task<bool> PublishAsync(IReadOnlyList<PendingEvent> messages, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(PublishTimeout);
         try
         {
-            await bus.PublishBatch(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, Encoding.UTF8.GetByteCount(m.Body))), timeout.Token);
+            await bus.PublishBatch(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, m.BodyBytes)), timeout.Token);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 using PeerServ.MailboxQuery.Events;
 using PeerServ.Relay;
@@ -25,12 +24,15 @@ public static class ListMessagesApi
         RelayCall<ListMessagesRequest> call, IMessageStore store, MailboxSignals signals, IOptions<RelayOptions> relayOptions, TimeProvider time, CancellationToken aborted)
     {
         var (request, options, recipient) = (call.Request, relayOptions.Value, call.CallerKey);
-        var page = await store.ListAsync(recipient, request.MessageBox, request.Offset, request.Limit, time.GetUtcNow(), aborted);
-        if (page.Messages.Count == 0 && request.WaitSeconds > 0 && request.Offset == 0 && signals.TryEnter(recipient, options.MaxWaiters, options.MaxWaitersPerIdentity))
+        // The response byte budget is applied inside the store, so that no body beyond it is ever read.
+        var query = new ListQuery(recipient, request.MessageBox, request.Offset, request.Limit, time.GetUtcNow(), options.ListMaxResponseBytes, ListedMessageOverheadBytes);
+        var page = await store.ListAsync(query, aborted);
+        if (page.Messages.Count == 0 && !page.HasMore && request.WaitSeconds > 0 && request.Offset == 0
+            && signals.TryEnter(recipient, options.MaxWaiters, options.MaxWaitersPerIdentity))
         {
             try
             {
-                page = await WaitForMessageAsync(store, signals, recipient, request, time, aborted);
+                page = await WaitForMessageAsync(store, signals, query, request.WaitSeconds, time, aborted);
             }
             finally
             {
@@ -38,19 +40,28 @@ public static class ListMessagesApi
             }
         }
 
-        return Respond(page, request, options);
+        if (page.OldestTooLarge)
+        {
+            return RelayErrors.ResponseTooLarge.With($"The oldest message alone exceeds the response limit of {options.ListMaxResponseBytes} bytes.").ToResult();
+        }
+
+        RelayMetrics.MessagesListed(page.Messages.Count);
+        var items = page.Messages.Select(m => ListedMessage.Create(m.MessageId, m.Body, m.Sender, m.CreatedAt)).ToList();
+        return TypedResults.Json(
+            new ListMessagesResponse(items, request.Limit, request.Offset, page.HasMore, page.HasMore ? request.Offset + items.Count : null),
+            RelayJson.Options);
     }
 
-    private static async Task<MessagePage> WaitForMessageAsync(IMessageStore store, MailboxSignals signals, string recipient, ListMessagesRequest request, TimeProvider time, CancellationToken aborted)
+    private static async Task<MessagePage> WaitForMessageAsync(IMessageStore store, MailboxSignals signals, ListQuery query, int waitSeconds, TimeProvider time, CancellationToken aborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(TimeSpan.FromSeconds(request.WaitSeconds));
+        deadline.CancelAfter(TimeSpan.FromSeconds(waitSeconds));
         var page = new MessagePage([], false);
         while (!deadline.IsCancellationRequested)
         {
-            using var signal = signals.Subscribe(recipient, request.MessageBox);
-            page = await store.ListAsync(recipient, request.MessageBox, request.Offset, request.Limit, time.GetUtcNow(), aborted);
-            if (page.Messages.Count > 0)
+            using var signal = signals.Subscribe(query.Recipient, query.MessageBox);
+            page = await store.ListAsync(query with { Now = time.GetUtcNow() }, aborted);
+            if (page.Messages.Count > 0 || page.HasMore)
             {
                 return page;
             }
@@ -61,33 +72,5 @@ public static class ListMessagesApi
 
         aborted.ThrowIfCancellationRequested();
         return page;
-    }
-
-    private static IResult Respond(MessagePage page, ListMessagesRequest request, RelayOptions options)
-    {
-        var items = new List<ListedMessage>(page.Messages.Count);
-        long bytes = 0;
-        var hasMore = page.HasMore;
-        foreach (var message in page.Messages)
-        {
-            bytes += Encoding.UTF8.GetByteCount(message.Body) + ListedMessageOverheadBytes;
-            if (bytes > options.ListMaxResponseBytes)
-            {
-                if (items.Count == 0)
-                {
-                    return RelayErrors.ResponseTooLarge.With($"The oldest message alone exceeds the response limit of {options.ListMaxResponseBytes} bytes.").ToResult();
-                }
-
-                hasMore = true;
-                break;
-            }
-
-            items.Add(ListedMessage.Create(message.MessageId, message.Body, message.Sender, message.CreatedAt));
-        }
-
-        RelayMetrics.MessagesListed(items.Count);
-        return TypedResults.Json(
-            new ListMessagesResponse(items, request.Limit, request.Offset, hasMore, hasMore ? request.Offset + items.Count : null),
-            RelayJson.Options);
     }
 }

@@ -63,7 +63,8 @@ public static class RelayErrors
     public static readonly RelayError MessageBodyTooLarge = new(413, "ERR_MESSAGE_BODY_TOO_LARGE", "The message body is larger than the limit.");
     public static readonly RelayError InvalidSendMessageId = new(400, "ERR_INVALID_MESSAGEID", $"Each messageId must be a string of 1-{RelayFields.MaxIdBytes} UTF-8 bytes without control characters.");
     public static readonly RelayError MessageIdCountMismatch = new(400, "ERR_MESSAGEID_COUNT_MISMATCH", "Recipients and messageId count must match.");
-    public static readonly RelayError DuplicateMessage = new(400, "ERR_DUPLICATE_MESSAGE", "A different message with this id was already sent to this recipient; nothing was stored.");
+    public static readonly RelayError DuplicateMessage = new(400, "ERR_DUPLICATE_MESSAGE", "You already sent a different message with this id to this recipient; nothing was stored.");
+    public static readonly RelayError QuotaExceeded = new(429, "ERR_QUOTA_EXCEEDED", "The send would pass a quota (a recipient's held messages or bytes, or the sender's bytes per window); nothing was stored.");
 
     // POST /listMessages.
     public static readonly RelayError InvalidLimit = new(400, "ERR_INVALID_LIMIT", "limit is out of range.");

@@ -24,7 +24,7 @@ public static class RelayApi
         [RelayErrors.MessageRequired, RelayErrors.InvalidMessage, RelayErrors.RecipientRequired, RelayErrors.InvalidRecipient, RelayErrors.InvalidRecipientKey,
             RelayErrors.DuplicateRecipient, RelayErrors.TooManyRecipients, RelayErrors.MessageBoxRequired, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge,
             RelayErrors.MessageBodyRequired, RelayErrors.InvalidMessageBody, RelayErrors.InvalidSendMessageId, RelayErrors.MessageIdCountMismatch,
-            RelayErrors.DuplicateMessage, RelayErrors.MessageBodyTooLarge]);
+            RelayErrors.DuplicateMessage, RelayErrors.MessageBodyTooLarge, RelayErrors.QuotaExceeded]);
 
     public static readonly RelayOperation ListMessages = new("ListMessages", "POST", "/listMessages", "relay",
         "List the caller's messages in one box, oldest first (long-poll with waitSeconds)", typeof(ListMessagesBody), typeof(ListMessagesResponse),

@@ -1,19 +1,33 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace PeerServ.Storage.Mongo;
 
 /// <summary>
-/// The distributed stack's store: collection "messages" with a unique index on (recipient, messageId) and the
-/// list index (recipient, messageBox, createdAt, seq). A send is one multi-document transaction (replica set
-/// required, as in compose and Kubernetes), so a multi-recipient send is all or nothing and a 200 means majority
-/// written. The sequence that breaks ties between messages of the same millisecond is a per-process counter
-/// seeded from the clock: sends never contend on a shared counter document, and the order stays stable.
+/// The distributed stack's store: collection "messages" with a unique index on (recipient, messageId, sender), the
+/// list index (recipient, messageBox, createdAt, seq) and the usage index (recipient, bodyLength) that a recipient
+/// quota check counts on; and "senderUsage", one counter per sender and window, reserved atomically before a send's
+/// documents are written and given back if they are not. A multi-recipient send is one multi-document transaction
+/// (replica set required, as in compose and Kubernetes), so it is all or nothing; a 200 means majority written. No
+/// path but the second step of a list loads a body: the others project it away. The sequence that breaks
+/// ties between messages of the same millisecond is a per-process counter seeded from the clock: sends never contend
+/// on a shared counter document, and the order stays stable.
 /// </summary>
 public sealed class MongoMessageStore : IMessageStore
 {
+    /// <summary>What a document written before lengths were stored counts against a list's byte budget: the default largest message.</summary>
+    private const int UnknownBodyBytes = 1 << 20;
+
+    private static readonly ProjectionDefinition<MessageDocument> HeadProjection = Builders<MessageDocument>.Projection.Exclude(m => m.Body);
+
+    private static readonly ProjectionDefinition<MessageDocument> BodyProjection = Builders<MessageDocument>.Projection.Include(m => m.Body);
+
     private readonly IMongoClient _client;
     private readonly IMongoCollection<MessageDocument> _messages;
+    private readonly IMongoCollection<SenderUsage> _senders;
     private long _sequence;
     private volatile bool _indexed;
 
@@ -24,25 +38,40 @@ public sealed class MongoMessageStore : IMessageStore
         _sequence = (time ?? TimeProvider.System).GetUtcNow().UtcTicks;
         var db = client.GetDatabase(database);
         _messages = db.GetCollection<MessageDocument>("messages");
+        _senders = db.GetCollection<SenderUsage>("senderUsage");
     }
 
-    /// <summary>Creates the indexes (idempotent); run once at start-up.</summary>
+    /// <summary>Creates the indexes (idempotent) and drops the one ids were unique on before (per recipient across senders); run once at start-up.</summary>
     public Task EnsureIndexesAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
         var keys = Builders<MessageDocument>.IndexKeys;
+        try
+        {
+            await _messages.Indexes.DropOneAsync("recipient_messageId", cancellationToken);
+        }
+        catch (MongoCommandException)
+        {
+            // Not there (a new database) or already dropped.
+        }
+
         await _messages.Indexes.CreateManyAsync(
         [
-            new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.MessageId), new CreateIndexOptions { Unique = true, Name = "recipient_messageId" }),
+            new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.MessageId).Ascending(m => m.Sender), new CreateIndexOptions { Unique = true, Name = "recipient_messageId_sender" }),
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.MessageBox).Ascending(m => m.CreatedAt).Ascending(m => m.Sequence), new CreateIndexOptions { Name = "list" }),
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.ExpiresAt), new CreateIndexOptions { Name = "expiry" }),
+            new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.Recipient).Ascending(m => m.BodyBytes), new CreateIndexOptions { Name = "usage" }),
             new CreateIndexModel<MessageDocument>(keys.Ascending(m => m.EventPending).Ascending(m => m.CreatedAt), new CreateIndexOptions { Name = "outbox" }),
         ], cancellationToken);
+        await _senders.Indexes.CreateOneAsync(
+            new CreateIndexModel<SenderUsage>(Builders<SenderUsage>.IndexKeys.Ascending(u => u.WindowEnd), new CreateIndexOptions { Name = "windowEnd", ExpireAfter = TimeSpan.Zero }),
+            cancellationToken: cancellationToken);
         _indexed = true;
     });
 
-    public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken)
+    public Task<InsertResult> InsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(quotas);
         return Guard(async () =>
         {
             if (!_indexed)
@@ -55,7 +84,7 @@ public sealed class MongoMessageStore : IMessageStore
             {
                 try
                 {
-                    return await TryInsertAsync(message, cancellationToken);
+                    return await TryInsertAsync(message, quotas, cancellationToken);
                 }
                 catch (Exception ex) when (attempt == 0 && IsDuplicateKey(ex))
                 {
@@ -65,45 +94,71 @@ public sealed class MongoMessageStore : IMessageStore
         });
     }
 
-    public Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken) => Guard(async () =>
+    public Task<MessagePage> ListAsync(ListQuery query, CancellationToken cancellationToken) => Guard(async () =>
     {
+        ArgumentNullException.ThrowIfNull(query);
         var f = Builders<MessageDocument>.Filter;
-        var filter = f.Eq(m => m.Recipient, recipient) & f.Eq(m => m.MessageBox, messageBox) & f.Gt(m => m.ExpiresAt, now.UtcDateTime);
-        var found = await _messages.Find(filter)
+        var filter = f.Eq(m => m.Recipient, query.Recipient) & f.Eq(m => m.MessageBox, query.MessageBox) & f.Gt(m => m.ExpiresAt, query.Now.UtcDateTime);
+
+        // Step 1: the page's documents without bodies, cut at the byte budget.
+        var heads = await _messages.Find(filter)
             .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
-            .Skip(offset)
-            .Limit(limit + 1)
+            .Skip(query.Offset)
+            .Limit(query.Limit + 1)
+            .Project<MessageHead>(HeadProjection)
             .ToListAsync(cancellationToken);
-        var hasMore = found.Count > limit;
-        var messages = found.Take(limit)
-            .Select(ToStoredMessage)
+        var chosen = new List<MessageHead>(Math.Min(heads.Count, query.Limit));
+        var (hasMore, oldestTooLarge, bytes) = (false, false, 0L);
+        foreach (var head in heads)
+        {
+            if (!query.Fits(chosen.Count, ref bytes, head.BodyBytes ?? UnknownBodyBytes))
+            {
+                hasMore = true;
+                oldestTooLarge = chosen.Count == 0;
+                break;
+            }
+
+            chosen.Add(head);
+        }
+
+        if (chosen.Count == 0)
+        {
+            return new MessagePage([], hasMore, oldestTooLarge);
+        }
+
+        // Step 2: the bodies of the documents that fit, and no others (one acknowledged in between is left out).
+        var bodies = (await _messages.Find(f.In(m => m.Id, chosen.Select(h => h.Id))).Project<MessageBody>(BodyProjection).ToListAsync(cancellationToken))
+            .ToDictionary(b => b.Id, b => b.Body);
+        var messages = chosen.Where(h => bodies.ContainsKey(h.Id))
+            .Select(h => new StoredMessage(h.Recipient, h.MessageId, h.MessageBox, h.Sender, bodies[h.Id], DateTimeOffset.FromUnixTimeMilliseconds(h.CreatedAt), h.Sequence))
             .ToList();
-        return new MessagePage(messages, hasMore);
+        return new MessagePage(messages, hasMore, oldestTooLarge);
     });
 
     public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) => Guard<IReadOnlyList<string>>(async () =>
     {
+        ArgumentNullException.ThrowIfNull(messageIds);
         if (messageIds.Count == 0)
         {
             return [];
         }
 
         var f = Builders<MessageDocument>.Filter;
-        var filter = f.Eq(m => m.Recipient, recipient) & f.In(m => m.MessageId, messageIds);
-        var found = await _messages.Find(filter).ToListAsync(cancellationToken);
+        var found = await _messages.Find(f.Eq(m => m.Recipient, recipient) & f.In(m => m.MessageId, messageIds)).Project<MessageHead>(HeadProjection).ToListAsync(cancellationToken);
         if (found.Count == 0)
         {
             return [];
         }
 
         await _messages.DeleteManyAsync(f.In(m => m.Id, found.Select(m => m.Id)), cancellationToken);
-        return found.Select(m => m.MessageId).ToList();
+        return found.Select(m => m.MessageId).Distinct(StringComparer.Ordinal).ToList();
     });
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => Guard(async () =>
     {
         var f = Builders<MessageDocument>.Filter;
-        var expired = await _messages.Find(f.Lte(m => m.ExpiresAt, now.UtcDateTime)).Limit(batchSize).ToListAsync(cancellationToken);
+        await _senders.DeleteManyAsync(Builders<SenderUsage>.Filter.Lte(u => u.WindowEnd, now.UtcDateTime), cancellationToken);
+        var expired = await _messages.Find(f.Lte(m => m.ExpiresAt, now.UtcDateTime)).Limit(batchSize).Project<MessageHead>(HeadProjection).ToListAsync(cancellationToken);
         if (expired.Count == 0)
         {
             return 0;
@@ -113,14 +168,15 @@ public sealed class MongoMessageStore : IMessageStore
         return (int)result.DeletedCount;
     });
 
-    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) => Guard<IReadOnlyList<StoredMessage>>(async () =>
+    public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) => Guard<IReadOnlyList<PendingEvent>>(async () =>
     {
         var f = Builders<MessageDocument>.Filter;
         var pending = await _messages.Find(f.Eq(m => m.EventPending, true) & f.Lt(m => m.CreatedAt, createdBefore.ToUnixTimeMilliseconds()))
             .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
             .Limit(max)
+            .Project<MessageHead>(HeadProjection)
             .ToListAsync(cancellationToken);
-        return pending.Select(ToStoredMessage).ToList();
+        return pending.Select(m => new PendingEvent(m.Recipient, m.MessageId, m.MessageBox, m.Sender, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.BodyBytes ?? 0)).ToList();
     });
 
     public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) => Guard(async () =>
@@ -141,41 +197,139 @@ public sealed class MongoMessageStore : IMessageStore
         await _messages.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
     });
 
-    private async Task<InsertResult> TryInsertAsync(NewMessage message, CancellationToken cancellationToken)
+    private static string SenderUsageId(string sender, long windowStart) => string.Create(CultureInfo.InvariantCulture, $"{sender}|{windowStart}");
+
+    private async Task<InsertResult> TryInsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken ct)
     {
-        if (message.Deliveries.Count == 1)
+        var conflict = await FindConflictAsync(message, ct);
+        if (conflict.Result is { } refused)
         {
-            // One document: atomic on its own, the unique index settles races; no transaction needed.
-            var conflict = await FindConflictAsync(null, message, cancellationToken);
-            return conflict.Result ?? await InsertFreshAsync(null, message, conflict.Fresh, cancellationToken);
+            return refused;
         }
 
-        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
-        // WithTransactionAsync retries transient transaction errors (write conflicts between concurrent sends).
-        return await session.WithTransactionAsync(async (s, ct) =>
+        var fresh = conflict.Fresh;
+        if (fresh.Count == 0)
         {
-            var conflict = await FindConflictAsync(s, message, ct);
-            return conflict.Result ?? await InsertFreshAsync(s, message, conflict.Fresh, ct);
-        }, cancellationToken: cancellationToken);
+            return InsertResult.Stored;
+        }
+
+        if (await RecipientQuotaAsync(message, quotas, fresh, ct) is { } recipientExceeded)
+        {
+            return new InsertResult(Exceeded: recipientExceeded);
+        }
+
+        var windowStart = quotas.WindowStart(message.CreatedAt);
+        var reservation = new SenderReservation(SenderUsageId(message.Sender, windowStart),
+            DateTimeOffset.FromUnixTimeMilliseconds(windowStart).UtcDateTime + quotas.SenderWindow, (long)message.BodyBytes * fresh.Count);
+        if (!await ReserveAsync(reservation, quotas.MaxSenderBytesPerWindow, ct))
+        {
+            return new InsertResult(Exceeded: new QuotaExceeded(QuotaExceeded.SenderBytes, null, quotas.MaxSenderBytesPerWindow));
+        }
+
+        try
+        {
+            await InsertFreshAsync(message, fresh, ct);
+        }
+        catch
+        {
+            // Nothing was stored (a duplicate-key race, an outage): give the sender's bytes back.
+            await ReleaseAsync(reservation);
+            throw;
+        }
+
+        return InsertResult.Stored;
     }
 
-    /// <summary>Deliveries not stored yet, or a conflict result if an id holds other content.</summary>
-    private async Task<(InsertResult? Result, List<Delivery> Fresh)> FindConflictAsync(IClientSessionHandle? session, NewMessage message, CancellationToken ct)
+    /// <summary>
+    /// The first recipient this send would take past its quota, counted on the usage index. Concurrent sends to one
+    /// recipient may each pass the check, so a recipient can end up at most that many messages over its quota.
+    /// </summary>
+    private async Task<QuotaExceeded?> RecipientQuotaAsync(NewMessage message, StoreQuotas quotas, List<Delivery> fresh, CancellationToken ct)
+    {
+        if (quotas.MaxMessagesPerRecipient == int.MaxValue && quotas.MaxBytesPerRecipient == long.MaxValue)
+        {
+            return null;
+        }
+
+        var added = fresh.GroupBy(d => d.Recipient, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var held = await _messages.Aggregate()
+            .Match(Builders<MessageDocument>.Filter.In(m => m.Recipient, added.Keys))
+            .Group<HeldUsage>(new BsonDocument
+            {
+                ["_id"] = "$recipient",
+                ["messages"] = new BsonDocument("$sum", 1),
+                ["bytes"] = new BsonDocument("$sum", "$bodyLength"),
+            })
+            .ToListAsync(ct);
+        var usage = held.ToDictionary(h => h.Recipient, StringComparer.Ordinal);
+        foreach (var (recipient, count) in added)
+        {
+            var h = usage.GetValueOrDefault(recipient);
+            var others = count - 1; // deliveries of this send to the same recipient before the last
+            if (quotas.Check(recipient, (h?.Messages ?? 0) + others, (h?.Bytes ?? 0) + ((long)others * message.BodyBytes), message.BodyBytes) is { } exceeded)
+            {
+                return exceeded;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Adds the reservation's bytes to the sender's window counter if they fit, atomically: the filter matches only a
+    /// counter with room, and when it does not, the upsert's insert of the same _id fails on the unique _id.
+    /// </summary>
+    private async Task<bool> ReserveAsync(SenderReservation reservation, long limit, CancellationToken ct)
+    {
+        if (reservation.Bytes > limit)
+        {
+            return false;
+        }
+
+        var u = Builders<SenderUsage>.Filter;
+        try
+        {
+            await _senders.UpdateOneAsync(u.Eq(x => x.Id, reservation.Id) & u.Lte(x => x.Bytes, limit - reservation.Bytes),
+                Builders<SenderUsage>.Update.Inc(x => x.Bytes, reservation.Bytes).Set(x => x.WindowEnd, reservation.WindowEnd),
+                new UpdateOptions { IsUpsert = true }, ct);
+            return true;
+        }
+        catch (Exception ex) when (IsDuplicateKey(ex))
+        {
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync(SenderReservation reservation)
+    {
+        try
+        {
+            await _senders.UpdateOneAsync(Builders<SenderUsage>.Filter.Eq(x => x.Id, reservation.Id), Builders<SenderUsage>.Update.Inc(x => x.Bytes, -reservation.Bytes));
+        }
+        catch (Exception ex) when (ex is TimeoutException or MongoException)
+        {
+            // The store is gone: the sender keeps that much less room until its window ends (never more).
+        }
+    }
+
+    /// <summary>Deliveries not stored yet, or a conflict result if this sender already used an id for other content.</summary>
+    private async Task<(InsertResult? Result, List<Delivery> Fresh)> FindConflictAsync(NewMessage message, CancellationToken ct)
     {
         var f = Builders<MessageDocument>.Filter;
         var recipients = message.Deliveries.Select(d => d.Recipient).Distinct().ToList();
         var ids = message.Deliveries.Select(d => d.MessageId).Distinct().ToList();
-        var filter = f.In(m => m.Recipient, recipients) & f.In(m => m.MessageId, ids);
-        var existing = await (session is null ? _messages.Find(filter) : _messages.Find(session, filter)).ToListAsync(ct);
+        var filter = f.In(m => m.Recipient, recipients) & f.In(m => m.MessageId, ids) & f.Eq(m => m.Sender, message.Sender);
+        var existing = await _messages.Find(filter).Project<MessageHead>(HeadProjection).ToListAsync(ct);
         var taken = existing.ToDictionary(m => (m.Recipient, m.MessageId));
         var fresh = new List<Delivery>(message.Deliveries.Count);
+        var hash = message.BodyHash;
         foreach (var delivery in message.Deliveries)
         {
             if (!taken.TryGetValue((delivery.Recipient, delivery.MessageId), out var stored))
             {
                 fresh.Add(delivery);
             }
-            else if (stored.Sender != message.Sender || stored.MessageBox != message.MessageBox || stored.Body != message.Body)
+            else if (stored.MessageBox != message.MessageBox || !(stored.BodyHash ?? await LegacyHashAsync(stored.Id, ct)).AsSpan().SequenceEqual(hash))
             {
                 return (new InsertResult(delivery), fresh);
             }
@@ -184,14 +338,17 @@ public sealed class MongoMessageStore : IMessageStore
         return (null, fresh);
     }
 
-    private async Task<InsertResult> InsertFreshAsync(IClientSessionHandle? session, NewMessage message, List<Delivery> fresh, CancellationToken ct)
+    /// <summary>The hash of a document written before hashes were stored: its body read once.</summary>
+    private async Task<byte[]> LegacyHashAsync(ObjectId id, CancellationToken ct)
     {
-        if (fresh.Count == 0)
-        {
-            return InsertResult.Stored;
-        }
+        var body = await _messages.Find(Builders<MessageDocument>.Filter.Eq(m => m.Id, id)).Project<MessageBody>(BodyProjection).FirstOrDefaultAsync(ct);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(body?.Body ?? ""));
+    }
 
+    private async Task InsertFreshAsync(NewMessage message, List<Delivery> fresh, CancellationToken ct)
+    {
         var created = message.CreatedAt.ToUnixTimeMilliseconds();
+        var hash = message.BodyHash;
         var documents = fresh.Select(d => new MessageDocument
         {
             Recipient = d.Recipient,
@@ -199,15 +356,30 @@ public sealed class MongoMessageStore : IMessageStore
             MessageBox = message.MessageBox,
             Sender = message.Sender,
             Body = message.Body,
+            BodyBytes = message.BodyBytes,
+            BodyHash = hash,
             CreatedAt = created,
             ExpiresAt = message.ExpiresAt.UtcDateTime,
             Sequence = Interlocked.Increment(ref _sequence),
             EventPending = true,
         }).ToList();
-        var options = new InsertManyOptions { IsOrdered = true };
-        await (session is null ? _messages.InsertManyAsync(documents, options, ct) : _messages.InsertManyAsync(session, documents, options, ct));
-        return InsertResult.Stored;
+        if (documents.Count == 1)
+        {
+            // One document: atomic on its own, the unique index settles races; no transaction needed.
+            await _messages.InsertOneAsync(documents[0], cancellationToken: ct);
+            return;
+        }
+
+        using var session = await _client.StartSessionAsync(cancellationToken: ct);
+        // WithTransactionAsync retries transient transaction errors (write conflicts between concurrent sends).
+        await session.WithTransactionAsync(async (s, c) =>
+        {
+            await _messages.InsertManyAsync(s, documents, new InsertManyOptions { IsOrdered = true }, c);
+            return true;
+        }, cancellationToken: ct);
     }
+
+    private sealed record SenderReservation(string Id, DateTime WindowEnd, long Bytes);
 
     /// <summary>Real MongoDB reports a duplicate key as a write error, the test server as a command error 11000.</summary>
     private static bool IsDuplicateKey(Exception ex) => ex switch
@@ -217,9 +389,6 @@ public sealed class MongoMessageStore : IMessageStore
         MongoCommandException c => c.Code == 11000,
         _ => false,
     };
-
-    private static StoredMessage ToStoredMessage(MessageDocument m) =>
-        new(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence);
 
     private async Task Guard(Func<Task> operation) => await Guard(async () =>
     {

@@ -10,24 +10,8 @@ namespace PeerServ.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDisposable
 {
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS messages (
-            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-            recipient   TEXT    NOT NULL,
-            message_id  TEXT    NOT NULL,
-            message_box TEXT    NOT NULL,
-            sender      TEXT    NOT NULL,
-            body        TEXT    NOT NULL,
-            created_at  INTEGER NOT NULL,
-            expires_at  INTEGER NOT NULL,
-            event_pending INTEGER NOT NULL DEFAULT 1,
-            UNIQUE (recipient, message_id)
-        );
-        CREATE INDEX IF NOT EXISTS ix_messages_list ON messages (recipient, message_box, created_at, seq);
-        CREATE INDEX IF NOT EXISTS ix_messages_expiry ON messages (expires_at);
-        CREATE INDEX IF NOT EXISTS ix_messages_pending ON messages (created_at) WHERE event_pending = 1;
-        """;
+    /// <summary>What a write other than an insert is charged against the group-commit byte budget.</summary>
+    private const long SmallWriteBytes = 1024;
 
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
@@ -45,86 +29,136 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         _writer = Guard(() =>
         {
             using (var connection = Open())
-            using (var command = Command(connection, Schema))
             {
-                command.ExecuteNonQuery();
+                SqliteSchema.Apply(connection);
             }
 
             return new SqliteWriter(_connectionString);
         });
     }
 
-    public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken)
+    public Task<InsertResult> InsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(quotas);
+        var hash = message.BodyHash;
         return _writer.WriteAsync(w =>
         {
-            // Check every delivery before writing any, so that a conflict leaves nothing of this send behind.
+            // Check every delivery and every quota before writing any, so that a refusal leaves nothing of this send behind.
             var fresh = new List<Delivery>(message.Deliveries.Count);
             foreach (var delivery in message.Deliveries)
             {
                 w.Find.Parameters["$r"].Value = delivery.Recipient;
                 w.Find.Parameters["$id"].Value = delivery.MessageId;
+                w.Find.Parameters["$sender"].Value = message.Sender;
                 using var existing = w.Find.ExecuteReader();
                 if (!existing.Read())
                 {
                     fresh.Add(delivery);
                 }
-                else if (existing.GetString(0) != message.Sender || existing.GetString(1) != message.MessageBox || existing.GetString(2) != message.Body)
+                else if (existing.GetString(0) != message.MessageBox || !existing.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(hash))
                 {
                     return new InsertResult(delivery);
                 }
             }
 
+            if (fresh.Count == 0)
+            {
+                return InsertResult.Stored;
+            }
+
+            if (Exceeds(w, message, quotas, fresh) is { } exceeded)
+            {
+                return new InsertResult(Exceeded: exceeded);
+            }
+
+            var windowStart = quotas.WindowStart(message.CreatedAt);
+            var sender = w.AddSenderUsage.Parameters;
+            sender["$sender"].Value = message.Sender;
+            sender["$start"].Value = windowStart;
+            sender["$end"].Value = windowStart + (long)quotas.SenderWindow.TotalMilliseconds;
+            sender["$bytes"].Value = (long)message.BodyBytes * fresh.Count;
+            w.AddSenderUsage.ExecuteNonQuery();
+
+            w.InsertBody.Parameters["$refs"].Value = fresh.Count;
+            w.InsertBody.Parameters["$body"].Value = message.Body;
+            var bodyId = (long)w.InsertBody.ExecuteScalar()!;
             var insert = w.Insert.Parameters;
-            insert["$box"].Value = message.MessageBox;
             insert["$sender"].Value = message.Sender;
-            insert["$body"].Value = message.Body;
+            insert["$box"].Value = message.MessageBox;
             insert["$created"].Value = message.CreatedAt.ToUnixTimeMilliseconds();
             insert["$expires"].Value = message.ExpiresAt.ToUnixTimeMilliseconds();
+            insert["$bytes"].Value = message.BodyBytes;
+            insert["$hash"].Value = hash;
+            insert["$body"].Value = bodyId;
             foreach (var delivery in fresh)
             {
                 insert["$r"].Value = delivery.Recipient;
                 insert["$id"].Value = delivery.MessageId;
                 w.Insert.ExecuteNonQuery();
+                w.AddRecipientUsage.Parameters["$r"].Value = delivery.Recipient;
+                w.AddRecipientUsage.Parameters["$messages"].Value = 1;
+                w.AddRecipientUsage.Parameters["$bytes"].Value = message.BodyBytes;
+                w.AddRecipientUsage.ExecuteNonQuery();
             }
 
             return InsertResult.Stored;
-        }, cancellationToken);
+        }, message.BodyBytes + (message.Deliveries.Count * 256L), cancellationToken);
     }
 
-    public Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<MessagePage> ListAsync(ListQuery query, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         return Task.FromResult(Guard(() =>
         {
             using var connection = Open();
-            using var command = Command(connection, """
-                SELECT message_id, sender, body, created_at, seq FROM messages
+            // One read transaction: both steps see the same snapshot, so a body read in step 2 exists.
+            using var transaction = connection.BeginTransaction(deferred: true);
+
+            // Step 1: the page's rows without bodies, cut at the byte budget.
+            using var rows = Command(connection, """
+                SELECT message_id, sender, created_at, seq, body_bytes, body_id FROM messages
                 WHERE recipient = $r AND message_box = $box AND expires_at > $now
                 ORDER BY created_at, seq LIMIT $limit OFFSET $offset
                 """);
-            command.Parameters.AddWithValue("$r", recipient);
-            command.Parameters.AddWithValue("$box", messageBox);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$limit", limit + 1);
-            command.Parameters.AddWithValue("$offset", offset);
-            var messages = new List<StoredMessage>(Math.Min(limit + 1, 1024));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            rows.Transaction = transaction;
+            rows.Parameters.AddWithValue("$r", query.Recipient);
+            rows.Parameters.AddWithValue("$box", query.MessageBox);
+            rows.Parameters.AddWithValue("$now", query.Now.ToUnixTimeMilliseconds());
+            rows.Parameters.AddWithValue("$limit", query.Limit + 1);
+            rows.Parameters.AddWithValue("$offset", query.Offset);
+            var chosen = new List<(string Id, string Sender, long Created, long Seq, long BodyId)>(Math.Min(query.Limit, 1024));
+            var (hasMore, oldestTooLarge, bytes) = (false, false, 0L);
+            using (var reader = rows.ExecuteReader())
             {
-                messages.Add(new StoredMessage(recipient, reader.GetString(0), messageBox, reader.GetString(1), reader.GetString(2),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetInt64(4)));
+                while (reader.Read())
+                {
+                    if (!query.Fits(chosen.Count, ref bytes, reader.GetInt64(4)))
+                    {
+                        hasMore = true;
+                        oldestTooLarge = chosen.Count == 0;
+                        break;
+                    }
+
+                    chosen.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(5)));
+                }
             }
 
-            var hasMore = messages.Count > limit;
-            if (hasMore)
+            // Step 2: the bodies of the rows that fit, and no others.
+            using var body = Command(connection, "SELECT body FROM bodies WHERE id = $id");
+            body.Transaction = transaction;
+            var id = body.Parameters.Add("$id", SqliteType.Integer);
+            var messages = new List<StoredMessage>(chosen.Count);
+            foreach (var row in chosen)
             {
-                messages.RemoveAt(limit);
+                id.Value = row.BodyId;
+                messages.Add(new StoredMessage(query.Recipient, row.Id, query.MessageBox, row.Sender, (string)body.ExecuteScalar()!,
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.Created), row.Seq));
             }
 
-            return new MessagePage(messages, hasMore);
+            return new MessagePage(messages, hasMore, oldestTooLarge);
         }));
     }
 
@@ -139,18 +173,31 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         return _writer.WriteAsync<IReadOnlyList<string>>(w =>
         {
             var deleted = new List<string>();
+            var bodies = new Dictionary<long, int>();
+            var (messages, bytes) = (0L, 0L);
             w.Delete.Parameters["$r"].Value = recipient;
             foreach (var id in messageIds)
             {
                 w.Delete.Parameters["$id"].Value = id;
-                if (w.Delete.ExecuteNonQuery() > 0)
+                using var rows = w.Delete.ExecuteReader();
+                var any = false;
+                while (rows.Read())
+                {
+                    any = true;
+                    bodies[rows.GetInt64(0)] = bodies.GetValueOrDefault(rows.GetInt64(0)) + 1;
+                    (messages, bytes) = (messages + 1, bytes + rows.GetInt64(1));
+                }
+
+                if (any)
                 {
                     deleted.Add(id);
                 }
             }
 
+            w.ReleaseBodies(bodies);
+            w.ReleaseUsage(new() { [recipient] = (messages, bytes) });
             return deleted;
-        }, cancellationToken);
+        }, SmallWriteBytes, cancellationToken);
     }
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
@@ -158,29 +205,74 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         {
             w.DeleteExpired.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
             w.DeleteExpired.Parameters["$batch"].Value = batchSize;
-            return w.DeleteExpired.ExecuteNonQuery();
-        }, cancellationToken);
+            var bodies = new Dictionary<long, int>();
+            var usage = new Dictionary<string, (long Messages, long Bytes)>(StringComparer.Ordinal);
+            var count = 0;
+            using (var rows = w.DeleteExpired.ExecuteReader())
+            {
+                while (rows.Read())
+                {
+                    count++;
+                    var (recipient, body, bytes) = (rows.GetString(0), rows.GetInt64(1), rows.GetInt64(2));
+                    bodies[body] = bodies.GetValueOrDefault(body) + 1;
+                    var held = usage.GetValueOrDefault(recipient);
+                    usage[recipient] = (held.Messages + 1, held.Bytes + bytes);
+                }
+            }
 
-    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
-        Task.FromResult(Guard<IReadOnlyList<StoredMessage>>(() =>
+            w.ReleaseBodies(bodies);
+            w.ReleaseUsage(usage);
+            w.DropEndedSenderWindows.Parameters["$now"].Value = now.ToUnixTimeMilliseconds();
+            w.DropEndedSenderWindows.ExecuteNonQuery();
+            return count;
+        }, SmallWriteBytes, cancellationToken);
+
+    public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
+        Task.FromResult(Guard<IReadOnlyList<PendingEvent>>(() =>
         {
             using var connection = Open();
             using var command = Command(connection, """
-                SELECT recipient, message_id, message_box, sender, body, created_at, seq FROM messages
+                SELECT recipient, message_id, message_box, sender, created_at, body_bytes FROM messages
                 WHERE event_pending = 1 AND created_at < $before ORDER BY created_at, seq LIMIT $max
                 """);
             command.Parameters.AddWithValue("$before", createdBefore.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$max", max);
-            var pending = new List<StoredMessage>();
+            var pending = new List<PendingEvent>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                pending.Add(new StoredMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetInt64(6)));
+                pending.Add(new PendingEvent(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5)));
             }
 
             return pending;
         }));
+
+    /// <summary>The first quota the fresh deliveries of this send would pass.</summary>
+    private static QuotaExceeded? Exceeds(SqliteWriter w, NewMessage message, StoreQuotas quotas, List<Delivery> fresh)
+    {
+        w.SenderUsage.Parameters["$sender"].Value = message.Sender;
+        w.SenderUsage.Parameters["$start"].Value = quotas.WindowStart(message.CreatedAt);
+        var accepted = w.SenderUsage.ExecuteScalar() is long used ? used : 0;
+        if (quotas.CheckSender(accepted, (long)message.BodyBytes * fresh.Count) is { } sender)
+        {
+            return sender;
+        }
+
+        foreach (var group in fresh.GroupBy(d => d.Recipient, StringComparer.Ordinal))
+        {
+            w.RecipientUsage.Parameters["$r"].Value = group.Key;
+            using var held = w.RecipientUsage.ExecuteReader();
+            var (messages, bytes) = held.Read() ? (held.GetInt64(0), held.GetInt64(1)) : (0L, 0L);
+            var others = group.Count() - 1; // deliveries of this send to the same recipient before the last
+            if (quotas.Check(group.Key, messages + others, bytes + ((long)others * message.BodyBytes), message.BodyBytes) is { } recipient)
+            {
+                return recipient;
+            }
+        }
+
+        return null;
+    }
 
     public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken)
     {
@@ -195,7 +287,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             }
 
             return 0;
-        }, cancellationToken);
+        }, 64L * deliveries.Count, cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken)

@@ -12,6 +12,13 @@ namespace PeerServ.Storage.Sqlite;
 internal sealed class SqliteWriter : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+
+    /// <summary>
+    /// Bytes one group transaction writes at most (the first operation always runs, whatever its size): a large send
+    /// commits on its own, and the small writes queued behind it go in the next transaction instead of waiting for a
+    /// batch of large ones.
+    /// </summary>
+    public const long MaxBatchBytes = 2 << 20;
     private readonly SqliteConnection _connection;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -23,14 +30,32 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
-        Find = Prepare("SELECT sender, message_box, body FROM messages WHERE recipient = $r AND message_id = $id", "$r", "$id");
+        Find = Prepare("SELECT message_box, body_hash FROM messages WHERE recipient = $r AND message_id = $id AND sender = $sender", "$r", "$id", "$sender");
+        RecipientUsage = Prepare("SELECT messages, bytes FROM recipient_usage WHERE recipient = $r", "$r");
+        SenderUsage = Prepare("SELECT bytes FROM sender_usage WHERE sender = $sender AND window_start = $start", "$sender", "$start");
+        InsertBody = Prepare("INSERT INTO bodies (refs, body) VALUES ($refs, $body) RETURNING id", "$refs", "$body");
         Insert = Prepare("""
-            INSERT INTO messages (recipient, message_id, message_box, sender, body, created_at, expires_at)
-            VALUES ($r, $id, $box, $sender, $body, $created, $expires)
-            """, "$r", "$id", "$box", "$sender", "$body", "$created", "$expires");
-        Delete = Prepare("DELETE FROM messages WHERE recipient = $r AND message_id = $id", "$r", "$id");
+            INSERT INTO messages (recipient, message_id, sender, message_box, created_at, expires_at, body_bytes, body_hash, body_id)
+            VALUES ($r, $id, $sender, $box, $created, $expires, $bytes, $hash, $body)
+            """, "$r", "$id", "$sender", "$box", "$created", "$expires", "$bytes", "$hash", "$body");
+        AddRecipientUsage = Prepare("""
+            INSERT INTO recipient_usage (recipient, messages, bytes) VALUES ($r, $messages, $bytes)
+            ON CONFLICT (recipient) DO UPDATE SET messages = messages + excluded.messages, bytes = bytes + excluded.bytes
+            """, "$r", "$messages", "$bytes");
+        DropEmptyRecipientUsage = Prepare("DELETE FROM recipient_usage WHERE recipient = $r AND messages <= 0", "$r");
+        AddSenderUsage = Prepare("""
+            INSERT INTO sender_usage (sender, window_start, window_end, bytes) VALUES ($sender, $start, $end, $bytes)
+            ON CONFLICT (sender, window_start) DO UPDATE SET bytes = bytes + excluded.bytes
+            """, "$sender", "$start", "$end", "$bytes");
+        Delete = Prepare("DELETE FROM messages WHERE recipient = $r AND message_id = $id RETURNING body_id, body_bytes", "$r", "$id");
+        ReleaseBody = Prepare("UPDATE bodies SET refs = refs - $n WHERE id = $body", "$body", "$n");
+        DropBody = Prepare("DELETE FROM bodies WHERE id = $body AND refs <= 0", "$body");
         MarkPublished = Prepare("UPDATE messages SET event_pending = 0 WHERE recipient = $r AND message_id = $id AND event_pending = 1", "$r", "$id");
-        DeleteExpired = Prepare("DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE expires_at <= $now LIMIT $batch)", "$now", "$batch");
+        DeleteExpired = Prepare("""
+            DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE expires_at <= $now LIMIT $batch)
+            RETURNING recipient, body_id, body_bytes
+            """, "$now", "$batch");
+        DropEndedSenderWindows = Prepare("DELETE FROM sender_usage WHERE window_end <= $now", "$now");
         _savepoint = Prepare("SAVEPOINT op");
         _release = Prepare("RELEASE op");
         _rollbackTo = Prepare("ROLLBACK TO op");
@@ -39,18 +64,39 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public SqliteCommand Find { get; }
 
+    public SqliteCommand RecipientUsage { get; }
+
+    public SqliteCommand SenderUsage { get; }
+
+    public SqliteCommand InsertBody { get; }
+
     public SqliteCommand Insert { get; }
 
+    public SqliteCommand AddRecipientUsage { get; }
+
+    public SqliteCommand DropEmptyRecipientUsage { get; }
+
+    public SqliteCommand AddSenderUsage { get; }
+
     public SqliteCommand Delete { get; }
+
+    public SqliteCommand ReleaseBody { get; }
+
+    public SqliteCommand DropBody { get; }
 
     public SqliteCommand MarkPublished { get; }
 
     public SqliteCommand DeleteExpired { get; }
 
+    public SqliteCommand DropEndedSenderWindows { get; }
+
     /// <summary>Runs <paramref name="work"/> inside the next group transaction; completes after its commit.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The statements, run inside a savepoint: if it throws, only its own writes are undone.</param>
+    /// <param name="bytes">About how many bytes it writes: a group transaction takes operations until their sum passes <see cref="MaxBatchBytes"/>.</param>
+    /// <param name="cancellationToken">Stops waiting; the operation may still commit.</param>
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, long bytes, CancellationToken cancellationToken)
     {
-        var operation = new WriteOperation<T>(work);
+        var operation = new WriteOperation<T>(work, bytes);
         if (!_queue.Writer.TryWrite(operation))
         {
             throw new StoreUnavailableException("The SQLite store is shutting down.");
@@ -71,7 +117,40 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private SqliteCommand[] Commands => [Find, Insert, Delete, MarkPublished, DeleteExpired, _savepoint, _release, _rollbackTo];
+    private SqliteCommand[] Commands =>
+    [
+        Find, RecipientUsage, SenderUsage, InsertBody, Insert, AddRecipientUsage, DropEmptyRecipientUsage, AddSenderUsage, Delete, ReleaseBody, DropBody,
+        MarkPublished, DeleteExpired, DropEndedSenderWindows, _savepoint, _release, _rollbackTo,
+    ];
+
+    /// <summary>Releases one reference per delivery deleted (body id → count) and drops bodies nobody references; returns nothing.</summary>
+    public void ReleaseBodies(Dictionary<long, int> references)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        foreach (var (body, count) in references)
+        {
+            ReleaseBody.Parameters["$body"].Value = body;
+            ReleaseBody.Parameters["$n"].Value = count;
+            ReleaseBody.ExecuteNonQuery();
+            DropBody.Parameters["$body"].Value = body;
+            DropBody.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Takes deleted deliveries off their recipients' usage (recipient → messages, bytes).</summary>
+    public void ReleaseUsage(Dictionary<string, (long Messages, long Bytes)> usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        foreach (var (recipient, (messages, bytes)) in usage)
+        {
+            AddRecipientUsage.Parameters["$r"].Value = recipient;
+            AddRecipientUsage.Parameters["$messages"].Value = -messages;
+            AddRecipientUsage.Parameters["$bytes"].Value = -bytes;
+            AddRecipientUsage.ExecuteNonQuery();
+            DropEmptyRecipientUsage.Parameters["$r"].Value = recipient;
+            DropEmptyRecipientUsage.ExecuteNonQuery();
+        }
+    }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)
     {
@@ -91,9 +170,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var batch = new List<WriteOperation>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
+            long bytes = 0;
+            while (batch.Count < MaxBatch && _queue.Reader.TryPeek(out var next)
+                && (batch.Count == 0 || bytes + next.Bytes <= MaxBatchBytes) && _queue.Reader.TryRead(out var operation))
             {
                 batch.Add(operation);
+                bytes += operation.Bytes;
             }
 
             try
@@ -143,8 +225,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    private abstract class WriteOperation
+    private abstract class WriteOperation(long bytes)
     {
+        public long Bytes { get; } = bytes;
+
         public abstract void Run(SqliteWriter writer);
 
         public abstract void Complete();
@@ -153,7 +237,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     /// <summary>A unit of work; its result is held back until the transaction that contains it commits.</summary>
-    private sealed class WriteOperation<T>(Func<SqliteWriter, T> work) : WriteOperation
+    private sealed class WriteOperation<T>(Func<SqliteWriter, T> work, long bytes) : WriteOperation(bytes)
     {
         private T _result = default!;
 

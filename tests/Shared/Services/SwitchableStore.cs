@@ -10,17 +10,16 @@ public sealed class SwitchableStore(SqliteMessageStore inner) : IMessageStore, I
 
     public Exception? Fault { get; set; }
 
-    public Task<InsertResult> InsertAsync(NewMessage message, CancellationToken cancellationToken) => Run(() => Inner.InsertAsync(message, cancellationToken));
+    public Task<InsertResult> InsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken cancellationToken) => Run(() => Inner.InsertAsync(message, quotas, cancellationToken));
 
-    public Task<MessagePage> ListAsync(string recipient, string messageBox, int offset, int limit, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Run(() => Inner.ListAsync(recipient, messageBox, offset, limit, now, cancellationToken));
+    public Task<MessagePage> ListAsync(ListQuery query, CancellationToken cancellationToken) => Run(() => Inner.ListAsync(query, cancellationToken));
 
     public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
         Run(() => Inner.AcknowledgeAsync(recipient, messageIds, cancellationToken));
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) => Run(() => Inner.DeleteExpiredAsync(now, batchSize, cancellationToken));
 
-    public Task<IReadOnlyList<StoredMessage>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
         Run(() => Inner.ListPendingEventsAsync(createdBefore, max, cancellationToken));
 
     public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) =>
