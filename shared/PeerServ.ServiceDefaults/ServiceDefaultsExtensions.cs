@@ -149,6 +149,8 @@ public static class ServiceDefaultsExtensions
             ["Logging:LogLevel:MassTransit"] = "Warning",
             ["Logging:LogLevel:Yarp"] = "Warning",
             ["Kestrel:AddServerHeader"] = "false",
+            // Open connections per process (Kestrel__Limits__MaxConcurrentConnections); beyond it a new connection is closed at once.
+            ["Kestrel:Limits:MaxConcurrentConnections"] = "10000",
             ["Kestrel:Limits:MaxRequestLineSize"] = "8192",
             ["Kestrel:Limits:MaxRequestHeadersTotalSize"] = "32768",
             ["Kestrel:Limits:MaxRequestHeaderCount"] = "64",

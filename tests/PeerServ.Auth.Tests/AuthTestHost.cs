@@ -27,6 +27,11 @@ internal sealed class AuthTestHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A test-only request header that sets the connection's remote address (a TestServer connection has none).</summary>
+    public const string SocketAddressHeader = "x-test-socket-address";
+
     public static async Task<AuthTestHost> StartAsync(PrivateKey serverKey, Action<PeerServAuthOptions>? configure = null, FakeTimeProvider? time = null, IDictionary<string, string>? settings = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -35,6 +40,7 @@ internal sealed class AuthTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration["Auth:ServerPrivateKey"] = serverKey.ToHex();
         builder.Configuration["RateLimits:HandshakesPerMinute"] = "100000";
+        builder.Configuration["RateLimits:UnverifiedPerMinute"] = "1000000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.Configuration[key] = value;
@@ -47,6 +53,16 @@ internal sealed class AuthTestHost : IAsyncDisposable
             configure?.Invoke(o);
         });
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue(SocketAddressHeader, out var address))
+            {
+                context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address.ToString());
+                context.Request.Headers.Remove(SocketAddressHeader);
+            }
+
+            return next(context);
+        });
         app.UsePeerServAuth();
         app.MapPeerServAuthHandshakes();
         app.MapPost("/echo", async (HttpContext context) =>
@@ -74,10 +90,31 @@ internal sealed class AuthTestHost : IAsyncDisposable
     public HttpClient AuthriteClient(PrivateKey key, HttpMessageHandler? inner = null, string version = "0.2") =>
         new(new Client.AuthriteClientHandler(key, inner ?? Server.CreateHandler(), version)) { BaseAddress = BaseAddress };
 
+    /// <summary>Requests through <paramref name="inner"/> (default: the test server) as if from <paramref name="socketAddress"/>, optionally behind a proxy's X-Forwarded-For.</summary>
+    public HttpMessageHandler From(string socketAddress, string? forwardedFor = null, HttpMessageHandler? inner = null) =>
+        new AddressHandler(socketAddress, forwardedFor, inner ?? Server.CreateHandler());
+
     public HttpClient RawClient() => new(Server.CreateHandler()) { BaseAddress = BaseAddress };
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     public static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
+
+internal sealed class AddressHandler(string socketAddress, string? forwardedFor, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // A client handler may send one request twice (a retry after a new handshake): set, never append.
+        request.Headers.Remove(AuthTestHost.SocketAddressHeader);
+        request.Headers.Remove("X-Forwarded-For");
+        request.Headers.TryAddWithoutValidation(AuthTestHost.SocketAddressHeader, socketAddress);
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
 }

@@ -30,6 +30,7 @@ public sealed class RealClientInteropTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration["Auth:ServerPrivateKey"] = _serverKey.ToHex();
         builder.Configuration["RateLimits:HandshakesPerMinute"] = "100000";
+        builder.Configuration["RateLimits:UnverifiedPerMinute"] = "1000000";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeerServAuth();
         _app = builder.Build();

@@ -30,10 +30,27 @@ public sealed class SessionBoundTests
             var session = table.Find(nonces[^1])!;
             for (var i = 0; i < 100; i++)
             {
-                Assert.True(table.TryUseNonce(session, BitConverter.GetBytes(i)));
+                Assert.Equal(NonceUse.Fresh, table.TryUseNonce(session, BitConverter.GetBytes(i)));
             }
         }
 
         Assert.InRange(table.Count, 1, 19);
+    }
+
+    [Fact]
+    public void Session_AtItsNonceBound_RefusesEveryLaterRequestAndReleasesItsMemory()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new PeerServAuthOptions { ServerPrivateKey = PeerServ.Auth.Crypto.PrivateKey.Generate().ToHex(), MaxNoncesPerSession = 16 });
+        var table = new Brc104SessionTable(new ServerIdentity(options), options, TimeProvider.System);
+        var session = table.Find(table.Open(PeerServ.Auth.Crypto.PrivateKey.Generate().PublicKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))!;
+
+        var uses = Enumerable.Range(0, 16).Select(i => table.TryUseNonce(session, BitConverter.GetBytes(i))).ToList();
+        var seventeenth = table.TryUseNonce(session, BitConverter.GetBytes(16));
+        var replayAfter = table.TryUseNonce(session, BitConverter.GetBytes(3));
+
+        Assert.All(uses, u => Assert.Equal(NonceUse.Fresh, u));
+        Assert.Equal(NonceUse.SessionExhausted, seventeenth);
+        Assert.Equal(NonceUse.SessionExhausted, replayAfter);
+        Assert.Equal(0, session.SeenCount);
     }
 }

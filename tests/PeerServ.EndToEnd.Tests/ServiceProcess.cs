@@ -58,6 +58,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         // Every test identity handshakes from 127.0.0.1; the limit itself is tested in PeerServ.Auth.Tests.
         start.Environment["RateLimits__HandshakesPerMinute"] = "100000";
+        start.Environment["RateLimits__UnverifiedPerMinute"] = "1000000";
         var management = managementListener ? new Uri($"http://127.0.0.1:{FreePort()}") : url;
         if (managementListener)
         {

@@ -15,6 +15,7 @@ public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
         builder.UseSetting("Standalone:DataDirectory", DataDirectory);
         // Every test identity handshakes from the same (test) address.
         builder.UseSetting("RateLimits:HandshakesPerMinute", "100000");
+        builder.UseSetting("RateLimits:UnverifiedPerMinute", "1000000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

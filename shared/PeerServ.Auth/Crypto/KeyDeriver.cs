@@ -8,7 +8,9 @@ namespace PeerServ.Auth.Crypto;
 
 /// <summary>
 /// BRC-42 key derivation and BRC-3 signatures for one root key. The ECDH shared point with each counterparty is
-/// constant, so it is computed once and cached; per call only an HMAC and one tweak (or sign/verify) remain.
+/// constant, so it is computed once and cached; per call only an HMAC and one tweak (or sign/verify) remain. With
+/// <c>cacheVerifiedOnly</c> (the server's identity), a counterparty enters the cache only once a signature of theirs
+/// verified: claimed keys cost the server an ECDH each, never a place in its memory.
 /// </summary>
 public sealed class KeyDeriver
 {
@@ -17,12 +19,14 @@ public sealed class KeyDeriver
 
     private readonly ConcurrentDictionary<PublicKey, byte[]> _sharedSecrets = new();
     private readonly int _maxCachedPeers;
+    private readonly bool _cacheVerifiedOnly;
 
-    public KeyDeriver(PrivateKey root, int maxCachedPeers = 100_000)
+    public KeyDeriver(PrivateKey root, int maxCachedPeers = 100_000, bool cacheVerifiedOnly = false)
     {
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
         _maxCachedPeers = maxCachedPeers;
+        _cacheVerifiedOnly = cacheVerifiedOnly;
     }
 
     public PrivateKey Root { get; }
@@ -30,6 +34,9 @@ public sealed class KeyDeriver
     public PublicKey IdentityKey => Root.PublicKey;
 
     internal int CachedPeerCount => _sharedSecrets.Count;
+
+    /// <summary>Whether the shared point with this counterparty is cached (a verification of theirs will cost no ECDH).</summary>
+    public bool IsCached(PublicKey counterparty) => _sharedSecrets.ContainsKey(counterparty);
 
     /// <summary>Forgets every cached shared point (benchmarks measure the cold path with it).</summary>
     internal void ClearCache() => _sharedSecrets.Clear();
@@ -44,6 +51,16 @@ public sealed class KeyDeriver
         }
 
         shared = Secp256k1.TweakPublicKeyMul(counterparty.Bytes, Root.Scalar, compressed: true);
+        if (!_cacheVerifiedOnly)
+        {
+            Remember(counterparty, shared);
+        }
+
+        return shared;
+    }
+
+    private void Remember(PublicKey counterparty, byte[] shared)
+    {
         if (_sharedSecrets.Count >= _maxCachedPeers)
         {
             // Bounded memory: a full cache starts over rather than growing without limit.
@@ -51,14 +68,14 @@ public sealed class KeyDeriver
         }
 
         _sharedSecrets[counterparty] = shared;
-        return shared;
     }
 
     /// <summary>The BRC-42 scalar HMAC(key = shared point, message = UTF-8 invoice).</summary>
-    public byte[] Tweak(PublicKey counterparty, string invoiceNumber)
+    public byte[] Tweak(PublicKey counterparty, string invoiceNumber) => Tweak(SharedSecret(counterparty), invoiceNumber);
+
+    private static byte[] Tweak(byte[] shared, string invoiceNumber)
     {
         ArgumentNullException.ThrowIfNull(invoiceNumber);
-        var shared = SharedSecret(counterparty);
         var max = Encoding.UTF8.GetMaxByteCount(invoiceNumber.Length);
         Span<byte> message = max <= 1024 ? stackalloc byte[max] : new byte[max];
         var written = Encoding.UTF8.GetBytes(invoiceNumber, message);
@@ -106,12 +123,25 @@ public sealed class KeyDeriver
             return false;
         }
 
-        var tweak = Tweak(counterparty, invoiceNumber);
+        var cached = _sharedSecrets.TryGetValue(counterparty, out var shared);
+        shared ??= Secp256k1.TweakPublicKeyMul(counterparty.Bytes, Root.Scalar, compressed: true);
+        var tweak = Tweak(shared, invoiceNumber);
         var r = new BigInteger(compact.AsSpan(0, 32), isUnsigned: true, isBigEndian: true);
         var e = new BigInteger(hash, isUnsigned: true, isBigEndian: true);
         var t = new BigInteger(tweak, isUnsigned: true, isBigEndian: true);
         var adjusted = ToScalar((e + (r * t)) % Order);
-        return Secp256k1.Verify(compact, adjusted, counterparty.Bytes);
+        if (!Secp256k1.Verify(compact, adjusted, counterparty.Bytes))
+        {
+            return false;
+        }
+
+        if (!cached)
+        {
+            // Only a counterparty whose signature verified takes a place in the cache.
+            Remember(counterparty, shared);
+        }
+
+        return true;
     }
 
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature, string invoiceNumber, PublicKey counterparty)

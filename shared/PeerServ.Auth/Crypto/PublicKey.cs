@@ -68,7 +68,16 @@ public sealed class PublicKey : IEquatable<PublicKey>
 
     public override bool Equals(object? obj) => Equals(obj as PublicKey);
 
-    public override int GetHashCode() => BitConverter.ToInt32(_compressed, 1);
+    /// <summary>
+    /// Over all 33 bytes, with <see cref="HashCode"/>'s per-process random seed: claimed keys are attacker-chosen, and a
+    /// hash of a few of their bytes would let colliding keys chain up in one bucket of every per-peer dictionary.
+    /// </summary>
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(_compressed);
+        return hash.ToHashCode();
+    }
 
     public override string ToString() => Hex;
 }

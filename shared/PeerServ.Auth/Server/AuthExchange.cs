@@ -9,11 +9,20 @@ namespace PeerServ.Auth.Server;
 /// <summary>One authenticated request/response pair of either protocol: verify the request, sign the response.</summary>
 internal abstract class AuthExchange
 {
-    /// <summary>The identity the verified signature belongs to; set by <see cref="Verify"/>.</summary>
+    /// <summary>The identity the verified signature belongs to; set by <see cref="RecordNonce"/>.</summary>
     public PeerIdentity? Identity { get; protected set; }
 
-    /// <summary>Verifies the request over its raw target and raw body; throws <see cref="AuthRejection"/> (unsigned).</summary>
-    public abstract void Verify(HttpContext context, ReadOnlySpan<byte> body);
+    /// <summary>The key the request's signature is checked against (before it is checked: a claim).</summary>
+    public abstract Crypto.PublicKey Signer { get; }
+
+    /// <summary>Verifies the request over its raw target and raw body, changing no state; throws <see cref="AuthRejection"/> (unsigned).</summary>
+    public abstract void VerifySignature(HttpContext context, ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// After <see cref="VerifySignature"/> and the rate limit: records the request nonce for replay detection and sets
+    /// <see cref="Identity"/>; throws <see cref="AuthRejection"/> (unsigned) for a replay.
+    /// </summary>
+    public abstract void RecordNonce();
 
     /// <summary>Adds the protocol's auth headers signing exactly <paramref name="body"/> and the final status.</summary>
     public abstract void Sign(HttpResponse response, ReadOnlySpan<byte> body);

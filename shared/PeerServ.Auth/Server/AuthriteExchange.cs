@@ -81,7 +81,9 @@ internal sealed class AuthriteExchange : AuthExchange
         return new AuthriteExchange(server, nonces, replay, options, version, client, nonce, yourNonce, initialNonce, signature);
     }
 
-    public override void Verify(HttpContext context, ReadOnlySpan<byte> body)
+    public override PublicKey Signer => _client;
+
+    public override void VerifySignature(HttpContext context, ReadOnlySpan<byte> body)
     {
         var invoice = AuthriteProtocol.Invoice(_nonce, _yourNonce);
         var request = context.Request;
@@ -107,13 +109,16 @@ internal sealed class AuthriteExchange : AuthExchange
         {
             throw new AuthRejection(RelayErrors.AuthriteInvalidSignature, "The request signature is not valid.");
         }
+    }
 
+    public override void RecordNonce()
+    {
         if (!_replay.TryUse(_client.Bytes, _nonce))
         {
             throw new AuthRejection(RelayErrors.NonceReplayed, "This request nonce was already used.");
         }
 
-        Identity = new PeerIdentity(_client, AuthProtocol.Authrite);
+        Identity = new PeerIdentity(_client, AuthProtocol.Authrite) { RequestNonce = _nonce };
     }
 
     public override void Sign(HttpResponse response, ReadOnlySpan<byte> body)

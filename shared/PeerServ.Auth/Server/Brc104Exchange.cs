@@ -60,19 +60,23 @@ internal sealed class Brc104Exchange : AuthExchange
         return new Brc104Exchange(server, sessions, session, requestIdHeader, requestId, nonce, nonceBytes, signature, identity);
     }
 
-    public override void Verify(HttpContext context, ReadOnlySpan<byte> body)
+    public override PublicKey Signer => _session.Peer;
+
+    public override void RecordNonce()
     {
-        VerifySignature(context, body);
-        if (!_sessions.TryUseNonce(_session, _nonceBytes))
+        switch (_sessions.TryUseNonce(_session, _nonceBytes))
         {
-            throw new AuthRejection(RelayErrors.NonceReplayed, "This request nonce was already used in this session.");
+            case NonceUse.Replayed:
+                throw new AuthRejection(RelayErrors.NonceReplayed, "This request nonce was already used in this session.");
+            case NonceUse.SessionExhausted:
+                throw new AuthRejection(RelayErrors.SessionNotFound, "This session has carried the most requests one session may; perform a new handshake at /.well-known/auth.");
         }
 
-        Identity = new PeerIdentity(_session.Peer, AuthProtocol.Brc104);
+        Identity = new PeerIdentity(_session.Peer, AuthProtocol.Brc104) { RequestNonce = _nonce };
     }
 
     /// <summary>Identity binding and the signature over the raw request; no state changes.</summary>
-    internal void VerifySignature(HttpContext context, ReadOnlySpan<byte> body)
+    public override void VerifySignature(HttpContext context, ReadOnlySpan<byte> body)
     {
         // The identity is the session's key; a header naming anyone else is refused, never believed.
         if (!_claimedIdentity.Equals(_session.Peer))

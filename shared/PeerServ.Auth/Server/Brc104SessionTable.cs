@@ -5,10 +5,21 @@ using PeerServ.Auth.Crypto;
 
 namespace PeerServ.Auth.Server;
 
+/// <summary>What recording a request nonce in a session found.</summary>
+internal enum NonceUse
+{
+    Fresh,
+    Replayed,
+
+    /// <summary>The session has recorded the most nonces one session may; it takes no more requests.</summary>
+    SessionExhausted,
+}
+
 /// <summary>A BRC-104 session as this process knows it.</summary>
 internal sealed class Brc104Session(string serverNonce, PublicKey peer, string peerNonce, DateTimeOffset issuedAt, long nowTicks)
 {
     private readonly HashSet<UInt128> _seenNonces = [];
+    private bool _exhausted;
 
     public string ServerNonce { get; } = serverNonce;
 
@@ -33,14 +44,31 @@ internal sealed class Brc104Session(string serverNonce, PublicKey peer, string p
     }
 
     /// <summary>Records a request nonce; false if this session has seen it before (a replay).</summary>
-    public bool TryUseNonce(ReadOnlySpan<byte> requestNonce)
+    /// <returns>Fresh and recorded; a replay; or the session has reached <paramref name="maxNonces"/>, and then it is
+    /// closed for good (its set is dropped, so every later request of it is refused, replays included).</returns>
+    public NonceUse TryUseNonce(ReadOnlySpan<byte> requestNonce, int maxNonces, out int released)
     {
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(requestNonce, digest);
         var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
+        released = 0;
         lock (_seenNonces)
         {
-            return _seenNonces.Add(key);
+            if (_exhausted)
+            {
+                return NonceUse.SessionExhausted;
+            }
+
+            if (_seenNonces.Count >= maxNonces)
+            {
+                released = _seenNonces.Count;
+                _seenNonces.Clear();
+                _seenNonces.TrimExcess();
+                _exhausted = true;
+                return NonceUse.SessionExhausted;
+            }
+
+            return _seenNonces.Add(key) ? NonceUse.Fresh : NonceUse.Replayed;
         }
     }
 }
@@ -107,19 +135,20 @@ public sealed class Brc104SessionTable
     }
 
     /// <summary>Replay check after a verified signature; false when the nonce was used before in this session.</summary>
-    internal bool TryUseNonce(Brc104Session session, ReadOnlySpan<byte> requestNonce)
+    internal NonceUse TryUseNonce(Brc104Session session, ReadOnlySpan<byte> requestNonce)
     {
-        if (!session.TryUseNonce(requestNonce))
+        var use = session.TryUseNonce(requestNonce, _options.MaxNoncesPerSession, out var released);
+        if (released > 0)
         {
-            return false;
+            Interlocked.Add(ref _replayEntries, -released);
         }
 
-        if (Interlocked.Increment(ref _replayEntries) > _options.MaxReplayEntries)
+        if (use == NonceUse.Fresh && Interlocked.Increment(ref _replayEntries) > _options.MaxReplayEntries)
         {
             Sweep();
         }
 
-        return true;
+        return use;
     }
 
     internal void Forget(Brc104Session session)

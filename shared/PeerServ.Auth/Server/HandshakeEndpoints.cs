@@ -19,6 +19,9 @@ public static class HandshakeEndpoints
     public const string AuthritePath = AuthriteProtocol.HandshakePath;
     private const int MaxHandshakeBytes = 16 * 1024;
 
+    public static bool IsHandshakePath(PathString path) =>
+        path.Equals(Brc104Path, StringComparison.OrdinalIgnoreCase) || path.Equals(AuthritePath, StringComparison.OrdinalIgnoreCase);
+
     public static IEndpointConventionBuilder MapPeerServAuthHandshakes(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -30,6 +30,7 @@ public static class PeerServAuthExtensions
         services.TryAddSingleton<Brc104SessionTable>();
         services.TryAddSingleton<AuthriteNonces>();
         services.AddPeerServRateLimits();
+        ForwardedNetworkOptions.AddForwardedNetworks(services);
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .AllowAnyHeader()
@@ -43,9 +44,15 @@ public static class PeerServAuthExtensions
     {
         // Resolve once so that a bad key fails the host at start-up, not on the first request.
         _ = app.ApplicationServices.GetRequiredService<ServerIdentity>();
+        if (app.ApplicationServices.GetRequiredService<IOptions<ForwardedNetworkOptions>>().Value.Enabled)
+        {
+            // First: every per-address limit keys on the client behind the trusted proxy.
+            app.UseForwardedHeaders();
+        }
+
         app.UseCors(CorsPolicy);
         app.UseMiddleware<PeerServAuthMiddleware>();
-        // After authentication, so that the per-identity limit sees the verified identity and its 429 is signed.
+        // The handshake limits (per address and the global ceiling); the request limits are the middleware's own.
         return app.UseRateLimiter();
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class PeerServAuthMiddleware(
     ServerIdentity server,
     Brc104SessionTable sessions,
     AuthriteNonces nonces,
+    AuthLimits limits,
     TimeProvider time,
     IOptions<PeerServAuthOptions> options,
     ILogger<PeerServAuthMiddleware> logger)
@@ -60,9 +61,51 @@ internal sealed partial class PeerServAuthMiddleware(
             return;
         }
 
+        // Unverified work is charged to the client address: an address that spent its budget gets no verification at all.
+        var address = ClientAddress.PartitionKey(context);
+        if (!limits.MayVerify(address))
+        {
+            await RejectAsync(context, new AuthRejection(RelayErrors.RateLimited, "Too many failed or first-time verifications from this address; retry later."), retryAfterSeconds: 1);
+            return;
+        }
+
+        var charged = !server.Deriver.IsCached(exchange.Signer);
+        if (charged)
+        {
+            // A key exchange the server has not cached costs it an ECDH: a new identity per request pays for it here.
+            limits.ChargeUnverified(address);
+        }
+
         try
         {
-            exchange.Verify(context, body.Memory.Span);
+            exchange.VerifySignature(context, body.Memory.Span);
+        }
+        catch (AuthRejection rejection)
+        {
+            if (!charged)
+            {
+                limits.ChargeUnverified(address);
+            }
+
+            await RejectAsync(context, rejection);
+            return;
+        }
+
+        // The identity's rate before its nonce is recorded: a refused request takes no place in replay memory.
+        if (!limits.TryAcquireRequest(exchange.Signer.Hex, out var retryAfter))
+        {
+            // Verified, so signed like any answer (its nonce stays unrecorded: the client may send it again).
+            var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+            AuthMetrics.Rejected(RelayErrors.RateLimited.Code);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteSignedAsync(context, exchange, RelayErrors.RateLimited.With($"Too many requests; retry in {seconds} s.").ToJson());
+            return;
+        }
+
+        try
+        {
+            exchange.RecordNonce();
         }
         catch (AuthRejection rejection)
         {
@@ -129,10 +172,15 @@ internal sealed partial class PeerServAuthMiddleware(
         await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    private Task RejectAsync(HttpContext context, AuthRejection rejection)
+    private Task RejectAsync(HttpContext context, AuthRejection rejection, int? retryAfterSeconds = null)
     {
         LogRejected(logger, rejection.Error.Code, context.Request.Path, rejection.Message);
         AuthMetrics.Rejected(rejection.Error.Code);
+        if (retryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return rejection.Error.WriteAsync(context);
     }
 

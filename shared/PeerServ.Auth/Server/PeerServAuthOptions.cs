@@ -24,6 +24,13 @@ public sealed class PeerServAuthOptions
     [Range(1024, 100_000_000)]
     public int MaxReplayEntries { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Most request nonces one BRC-104 session records; a session that reaches it takes no more requests (an unsigned
+    /// 401 ERR_SESSION_NOT_FOUND, after which real clients handshake again), so no one session holds the replay memory.
+    /// </summary>
+    [Range(16, 100_000_000)]
+    public int MaxNoncesPerSession { get; set; } = 100_000;
+
     /// <summary>How long a BRC-31 request nonce is remembered (BRC-31 has no sessions to scope it).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AuthriteReplayWindow { get; set; } = TimeSpan.FromMinutes(30);

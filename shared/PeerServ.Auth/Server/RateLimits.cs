@@ -16,9 +16,21 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    /// <summary>Handshakes (either protocol) per client address per minute; 0 turns the limit off.</summary>
+    /// <summary>Handshakes (either protocol) per client address (IPv6: per /64) per minute; 0 turns the limit off.</summary>
     [Range(0, 1_000_000)]
     public int HandshakesPerMinute { get; set; } = 300;
+
+    /// <summary>Handshakes per second from all addresses together: the ceiling a flood from many addresses meets; 0 turns it off.</summary>
+    [Range(0, 1_000_000)]
+    public int HandshakesPerSecondTotal { get; set; } = 1000;
+
+    /// <summary>
+    /// Unverified work per client address per minute: each failed request verification, and each verification of an
+    /// identity whose key exchange the server has not cached yet, spends one; an address with none left gets 429
+    /// before any signature is checked. 0 turns the limit off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int UnverifiedPerMinute { get; set; } = 600;
 
     /// <summary>Sustained authenticated requests per identity per second; 0 turns the limit off.</summary>
     [Range(0, 1_000_000)]
@@ -30,9 +42,10 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// ASP.NET Core rate limiting at the edge: a token bucket per client address on the handshake endpoints (they
-/// cost the server a signature each and are unauthenticated) and per verified identity on everything else.
-/// Refusals are 429 with Retry-After and the JSON error shape; after authentication they are signed like any answer.
+/// ASP.NET Core rate limiting at the edge for the handshake endpoints (they cost the server a signature each and are
+/// unauthenticated): a token bucket per client address, under a global ceiling. Refusals are 429 with Retry-After and
+/// the JSON error shape. The limits on requests (per address before verification, per identity after) are the auth
+/// middleware's own (<see cref="AuthLimits"/>).
 /// </summary>
 public static class RateLimits
 {
@@ -41,6 +54,7 @@ public static class RateLimits
     internal static IServiceCollection AddPeerServRateLimits(this IServiceCollection services)
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SectionName);
+        services.AddSingleton<AuthLimits>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, rateLimits) =>
         {
@@ -55,7 +69,7 @@ public static class RateLimits
             };
             limiter.AddPolicy(HandshakePolicy, context => options.HandshakesPerMinute == 0
                 ? RateLimitPartition.GetNoLimiter("unlimited")
-                : RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                : RateLimitPartition.GetTokenBucketLimiter(ClientAddress.PartitionKey(context), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.HandshakesPerMinute,
                     TokensPerPeriod = Math.Max(1, options.HandshakesPerMinute / 60),
@@ -63,12 +77,12 @@ public static class RateLimits
                     QueueLimit = 0,
                 }));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.GetPeerIdentity() is not { } identity || options.RequestsPerSecond == 0
-                    ? RateLimitPartition.GetNoLimiter("anonymous")
-                    : RateLimitPartition.GetTokenBucketLimiter(identity.IdentityKey.Hex, _ => new TokenBucketRateLimiterOptions
+                options.HandshakesPerSecondTotal == 0 || !HandshakeEndpoints.IsHandshakePath(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("other")
+                    : RateLimitPartition.GetTokenBucketLimiter("handshakes", _ => new TokenBucketRateLimiterOptions
                     {
-                        TokenLimit = options.RequestBurst,
-                        TokensPerPeriod = options.RequestsPerSecond,
+                        TokenLimit = options.HandshakesPerSecondTotal,
+                        TokensPerPeriod = options.HandshakesPerSecondTotal,
                         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                         QueueLimit = 0,
                     }));

@@ -20,7 +20,7 @@ public sealed class ServerIdentity
     public ServerIdentity(PrivateKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Deriver = new KeyDeriver(key);
+        Deriver = new KeyDeriver(key, cacheVerifiedOnly: true);
         SessionMacKey = DeriveSecret(key, "peerserv brc104 session nonce v1");
         AuthriteNonceKey = Encoding.UTF8.GetBytes(key.ToHex());
     }
