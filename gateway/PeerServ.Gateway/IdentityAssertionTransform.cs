@@ -39,6 +39,11 @@ internal sealed class IdentityAssertionTransform(GatewayAssertion assertion) : I
             var request = context.HttpContext.Request;
             headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
             headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
+            if (identity.RequestNonce.Length > 0)
+            {
+                headers.TryAddWithoutValidation(GatewayAssertion.RequestNonceHeader, identity.RequestNonce);
+            }
+
             var body = context.HttpContext.Features.Get<VerifiedRequestBody>()?.Bytes ?? ReadOnlyMemory<byte>.Empty;
             headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, assertion.Create(identity, request.Method, request.Path.Value + request.QueryString.Value, body.Span));
         }

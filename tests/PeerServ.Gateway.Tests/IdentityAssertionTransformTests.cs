@@ -16,7 +16,7 @@ public sealed class IdentityAssertionTransformTests
     [Fact]
     public async Task Apply_VerifiedCaller_ReplacesForgedHeadersWithAnAssertionTheServicesAccept()
     {
-        var caller = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104);
+        var caller = new PeerIdentity(PrivateKey.Generate().PublicKey, AuthProtocol.Brc104) { RequestNonce = "cmVxdWVzdC1ub25jZQ==" };
         var forged = PrivateKey.Generate().PublicKey.Hex;
         var (context, proxied) = Request("/listMessages", caller);
         context.HttpContext.Features.Set(new VerifiedRequestBody(Body.ToArray()));
@@ -32,11 +32,13 @@ public sealed class IdentityAssertionTransformTests
             Assert.Single(proxied.Headers.GetValues(GatewayAssertion.AssertionHeader)),
             caller.IdentityKey.Hex,
             Assert.Single(proxied.Headers.GetValues(GatewayAssertion.ProtocolHeader)),
+            proxied.Headers.TryGetValues(GatewayAssertion.RequestNonceHeader, out var nonces) ? Assert.Single(nonces) : null,
             "POST",
             "/listMessages",
             Body,
             out var reason);
         Assert.True(verified == caller, reason);
+        Assert.Equal("cmVxdWVzdC1ub25jZQ==", Assert.Single(proxied.Headers.GetValues(GatewayAssertion.RequestNonceHeader)));
     }
 
     [Fact]

@@ -20,8 +20,8 @@ public sealed class GatewayAssertionTests
         var service = new GatewayAssertion(_options, _time);
         var assertion = gateway.Create(_identity, "POST", "/sendMessage", Body);
 
-        var first = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", Body, out _);
-        var again = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", "POST", "/sendMessage", Body, out var reason);
+        var first = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", null, "POST", "/sendMessage", Body, out _);
+        var again = service.Verify(assertion, _identity.IdentityKey.Hex, "Brc104", null, "POST", "/sendMessage", Body, out var reason);
 
         Assert.Equal(_identity, first);
         Assert.Null(again);
@@ -31,6 +31,7 @@ public sealed class GatewayAssertionTests
     [Theory]
     [InlineData("identity")]
     [InlineData("protocol")]
+    [InlineData("requestNonce")]
     [InlineData("method")]
     [InlineData("path")]
     [InlineData("body")]
@@ -40,21 +41,22 @@ public sealed class GatewayAssertionTests
     {
         var gateway = new GatewayAssertion(_options, _time);
         var service = new GatewayAssertion(_options, _time);
-        var assertion = gateway.Create(_identity, "POST", "/sendMessage", Body);
+        var assertion = gateway.Create(_identity with { RequestNonce = "bm9uY2Ux" }, "POST", "/sendMessage", Body);
         var identity = _identity.IdentityKey.Hex;
-        var (protocol, method, path, body) = ("Brc104", "POST", "/sendMessage", Body.ToArray());
+        var (protocol, requestNonce, method, path, body) = ("Brc104", "bm9uY2Ux", "POST", "/sendMessage", Body.ToArray());
         switch (changed)
         {
             case "identity": identity = PrivateKey.Generate().PublicKey.Hex; break;
             case "protocol": protocol = "Authrite"; break;
+            case "requestNonce": requestNonce = "bm9uY2Uy"; break;
             case "method": method = "GET"; break;
             case "path": path = "/acknowledgeMessage"; break;
             case "body": body = "{\"message\":{\"body\":\"changed\"}}"u8.ToArray(); break;
             case "mac": assertion = assertion[..^4] + (assertion.EndsWith("AAA=", StringComparison.Ordinal) ? "BBB=" : "AAA="); break;
-            default: assertion = "v2.not.an.assertion"; break;
+            default: assertion = "v3.not.an.assertion"; break;
         }
 
-        Assert.Null(service.Verify(assertion, identity, protocol, method, path, body, out var reason));
+        Assert.Null(service.Verify(assertion, identity, protocol, requestNonce, method, path, body, out var reason));
         Assert.False(string.IsNullOrEmpty(reason));
     }
 
@@ -68,8 +70,8 @@ public sealed class GatewayAssertionTests
 
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.Null(service.Verify(forged, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", Body, out _));
-        Assert.Null(service.Verify(stale, _identity.IdentityKey.Hex, "Brc104", "POST", "/listMessages", Body, out var reason));
+        Assert.Null(service.Verify(forged, _identity.IdentityKey.Hex, "Brc104", null, "POST", "/listMessages", Body, out _));
+        Assert.Null(service.Verify(stale, _identity.IdentityKey.Hex, "Brc104", null, "POST", "/listMessages", Body, out var reason));
         Assert.Contains("time window", reason, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,21 @@ namespace PeerServ.Standalone.Tests;
 /// <summary>The standalone host in process (TestServer), on its own temporary data directory.</summary>
 public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
 {
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("peerserv-standalone-").FullName;
+    private readonly bool _ownsDirectory;
+
+    public StandaloneFactory()
+        : this(Directory.CreateTempSubdirectory("peerserv-standalone-").FullName, ownsDirectory: true)
+    {
+    }
+
+    /// <summary>On an existing data directory (a restart of another host's data), left in place at disposal.</summary>
+    protected StandaloneFactory(string dataDirectory, bool ownsDirectory = false)
+    {
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    public string DataDirectory { get; }
 
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
@@ -26,6 +40,11 @@ public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

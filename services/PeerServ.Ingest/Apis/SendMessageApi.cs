@@ -21,7 +21,7 @@ public static class SendMessageApi
     private static async Task<IResult> SendAsync(
         RelayCall<SendMessageRequest> call, IMessageStore store, MessageSentOutbox outbox, IOptions<RelayOptions> options, TimeProvider time, CancellationToken aborted)
     {
-        var message = call.Request.ToMessage(call.CallerKey, time.GetUtcNow(), options.Value.Retention);
+        var message = call.Request.ToMessage(call.CallerKey, call.Caller.RequestNonce, time.GetUtcNow(), options.Value.Retention);
         var result = await store.InsertAsync(message, StoreQuotas.From(options.Value), aborted);
         if (result.Conflicting is { } taken)
         {

@@ -58,11 +58,32 @@ internal sealed record SendMessageRequest(IReadOnlyList<string> Recipients, stri
     /// The message to store: one delivery per recipient (with the sent ids, or fresh random ones), created now. The
     /// clock is cut to milliseconds because both stores keep milliseconds, so that a retried send compares equal.
     /// </summary>
-    public NewMessage ToMessage(string sender, DateTimeOffset now, TimeSpan retention)
+    /// <param name="sender">The verified caller.</param>
+    /// <param name="requestNonce">The nonce the caller signed this request with; empty when unknown.</param>
+    /// <param name="now">The send's time.</param>
+    /// <param name="retention">How long the message is kept unacknowledged.</param>
+    public NewMessage ToMessage(string sender, string requestNonce, DateTimeOffset now, TimeSpan retention)
     {
-        var ids = MessageIds ?? [.. Recipients.Select(_ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))];
+        var ids = MessageIds ?? [.. Recipients.Select(recipient => ServerAssignedId(sender, requestNonce, recipient))];
         var created = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         return new NewMessage(sender, MessageBox, Body, [.. Recipients.Zip(ids, (recipient, id) => new Delivery(recipient, id))], created, created + retention);
+    }
+
+    /// <summary>
+    /// The id of a delivery whose sender named none: derived from (sender, the request's signed nonce, recipient), so
+    /// that the same request replayed — to another gateway replica, after a restart, after its replay memory is gone —
+    /// gets the same ids and stores nothing twice; a new request (a new nonce) gets new ids. Random only when the
+    /// nonce is unknown.
+    /// </summary>
+    internal static string ServerAssignedId(string sender, string requestNonce, string recipient)
+    {
+        if (requestNonce.Length == 0)
+        {
+            return Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
+
+        var input = Encoding.UTF8.GetBytes($"peerserv message id v1\n{sender}\n{requestNonce}\n{recipient}");
+        return Convert.ToHexStringLower(SHA256.HashData(input).AsSpan(0, 16));
     }
 
     private static Parsed<List<string>> ParseRecipients(JsonElement message, RelayOptions options)

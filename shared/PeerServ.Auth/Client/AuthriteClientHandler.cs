@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PeerServ.Auth.Crypto;
 using PeerServ.Auth.Protocol;
+using PeerServ.Relay.Errors;
 
 namespace PeerServ.Auth.Client;
 
@@ -38,45 +39,74 @@ public sealed class AuthriteClientHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var target = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        var session = await _sessions.GetAsync(target, HandshakeAsync);
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var originalContent = request.Content;
+        var body = originalContent is null ? [] : await originalContent.ReadAsByteArrayAsync(cancellationToken);
         var signsUrl = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
         if (!signsUrl && body.Length == 0)
         {
             // authrite-js sends and signs "{}" when a non-GET request has no body.
             body = "{}"u8.ToArray();
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            originalContent = new ByteArrayContent(body);
+            originalContent.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         }
 
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var data = signsUrl ? Encoding.UTF8.GetBytes(target.AbsoluteUri) : body;
-        var signature = _deriver.Sign(data, AuthriteProtocol.Invoice(nonce, session.ServerNonce), session.ServerKey);
-        request.Headers.TryAddWithoutValidation(AuthHeaders.Authrite, _version);
-        request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteIdentityKey, _deriver.IdentityKey.Hex);
-        request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteNonce, nonce);
-        if (_version == "0.2")
+        for (var attempt = 0; ; attempt++)
         {
-            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteInitialNonce, session.ClientNonce);
+            var session = await _sessions.GetAsync(target, HandshakeAsync);
+            // Every attempt sends exactly what the caller gave, under fresh auth headers.
+            request.RequestUri = target;
+            if (originalContent is not null)
+            {
+                request.Content = BufferedContent.From(body, originalContent);
+            }
+
+            foreach (var header in AuthHeaders.All)
+            {
+                request.Headers.Remove(header);
+            }
+
+            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var data = signsUrl ? Encoding.UTF8.GetBytes(target.AbsoluteUri) : body;
+            var signature = _deriver.Sign(data, AuthriteProtocol.Invoice(nonce, session.ServerNonce), session.ServerKey);
+            request.Headers.TryAddWithoutValidation(AuthHeaders.Authrite, _version);
+            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteIdentityKey, _deriver.IdentityKey.Hex);
+            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteNonce, nonce);
+            if (_version == "0.2")
+            {
+                request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteInitialNonce, session.ClientNonce);
+            }
+
+            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteYourNonce, session.ServerNonce);
+            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteCertificates, "[]");
+            request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteSignature, Convert.ToHexStringLower(signature));
+
+            var response = await base.SendAsync(request, cancellationToken);
+            var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.Headers.TryGetValues(AuthHeaders.AuthriteSignature, out var signatures))
+            {
+                var refused = PeerServAuthException.FromUnsigned(response.StatusCode, responseBody);
+                response.Dispose();
+                if (attempt == 0 && (refused.Code == RelayErrors.AuthriteExpiredServerNonce.Code || refused.Code == RelayErrors.AuthriteBadServerNonce.Code))
+                {
+                    // The server nonce expired (or the server's key changed): one new initial request, then the same request again.
+                    _sessions.Drop(target, session);
+                    continue;
+                }
+
+                throw refused;
+            }
+
+            return VerifyResponse(response, responseBody, signatures.First(), session, nonce);
         }
+    }
 
-        request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteYourNonce, session.ServerNonce);
-        request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteCertificates, "[]");
-        request.Headers.TryAddWithoutValidation(AuthHeaders.AuthriteSignature, Convert.ToHexStringLower(signature));
-
-        var response = await base.SendAsync(request, cancellationToken);
-        var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (!response.Headers.TryGetValues(AuthHeaders.AuthriteSignature, out var signatures))
-        {
-            response.Dispose();
-            throw PeerServAuthException.FromUnsigned(response.StatusCode, responseBody);
-        }
-
+    private HttpResponseMessage VerifyResponse(HttpResponseMessage response, byte[] responseBody, string signature, Session session, string nonce)
+    {
         var yourNonce = _version == "0.2" ? session.ClientNonce : nonce;
         var responseNonce = response.Headers.GetValues(AuthHeaders.AuthriteNonce).First();
         if (response.Headers.GetValues(AuthHeaders.AuthriteIdentityKey).First() != session.ServerKey.Hex
             || response.Headers.GetValues(AuthHeaders.AuthriteYourNonce).First() != yourNonce
-            || !_deriver.Verify(responseBody, Convert.FromHexString(signatures.First()), AuthriteProtocol.Invoice(yourNonce, responseNonce), session.ServerKey))
+            || !_deriver.Verify(responseBody, Convert.FromHexString(signature), AuthriteProtocol.Invoice(yourNonce, responseNonce), session.ServerKey))
         {
             response.Dispose();
             throw new PeerServAuthException("The response signature is not valid.", response.StatusCode);
@@ -85,7 +115,6 @@ public sealed class AuthriteClientHandler : DelegatingHandler
         response.Content = BufferedContent.From(responseBody, response.Content);
         return response;
     }
-
 
     private async Task<Session> HandshakeAsync(Uri origin)
     {

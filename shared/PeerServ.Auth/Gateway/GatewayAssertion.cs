@@ -24,9 +24,9 @@ public sealed class GatewayAssertionOptions
 
 /// <summary>
 /// How the gateway vouches for a verified identity to the services: headers carrying the identity, the protocol
-/// and "v2.&lt;unix ms&gt;.&lt;nonce&gt;.&lt;mac&gt;", the MAC being HMAC-SHA256 under the internal secret over the version, time,
-/// nonce, identity, protocol, method, path+query and the SHA-256 of the body the gateway verified, so that nothing
-/// between the gateway and a service can change what the caller signed. A service accepts an assertion once, within the
+/// the caller's request nonce and "v3.&lt;unix ms&gt;.&lt;nonce&gt;.&lt;mac&gt;", the MAC being HMAC-SHA256 under the internal
+/// secret over the version, time, nonce, identity, protocol, request nonce, method, path+query and the SHA-256 of the
+/// body the gateway verified, so that nothing between the gateway and a service can change what the caller signed. A service accepts an assertion once, within the
 /// skew window.
 /// </summary>
 public sealed class GatewayAssertion
@@ -35,8 +35,11 @@ public sealed class GatewayAssertion
     public const string ProtocolHeader = "x-peerserv-auth-protocol";
     public const string AssertionHeader = "x-peerserv-assertion";
 
+    /// <summary>The nonce the caller signed its request with (what server-assigned message ids derive from); may be absent.</summary>
+    public const string RequestNonceHeader = "x-peerserv-request-nonce";
+
     /// <summary>Headers a client may not send through the gateway (stripped there, distrusted here).</summary>
-    public static readonly string[] Headers = [IdentityHeader, ProtocolHeader, AssertionHeader];
+    public static readonly string[] Headers = [IdentityHeader, ProtocolHeader, AssertionHeader, RequestNonceHeader];
 
     private readonly byte[] _key;
     private readonly TimeSpan _skew;
@@ -52,18 +55,18 @@ public sealed class GatewayAssertion
         _seen = new NonceReplayCache(options.MaxClockSkew * 2, 2_000_000, time);
     }
 
-    private const string Version = "v2";
+    private const string Version = "v3";
 
     public string Create(PeerIdentity identity, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(identity);
         var time = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        return $"{Version}.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), method, pathAndQuery, body)}";
+        return $"{Version}.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), identity.RequestNonce, method, pathAndQuery, body)}";
     }
 
     /// <summary>The identity the gateway vouched for, or null with the reason.</summary>
-    public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string method, string pathAndQuery, ReadOnlySpan<byte> body, out string reason)
+    public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string? requestNonce, string method, string pathAndQuery, ReadOnlySpan<byte> body, out string reason)
     {
         reason = "";
         var parts = assertion?.Split('.');
@@ -80,7 +83,8 @@ public sealed class GatewayAssertion
             return null;
         }
 
-        var expected = Mac(parts[1], parts[2], identityHex, protocol, method, pathAndQuery, body);
+        requestNonce ??= "";
+        var expected = Mac(parts[1], parts[2], identityHex, protocol, requestNonce, method, pathAndQuery, body);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(parts[3])))
         {
             reason = "gateway assertion does not verify";
@@ -99,12 +103,12 @@ public sealed class GatewayAssertion
             return null;
         }
 
-        return new PeerIdentity(key, parsedProtocol);
+        return new PeerIdentity(key, parsedProtocol) { RequestNonce = requestNonce };
     }
 
-    private string Mac(string time, string nonce, string identity, string protocol, string method, string pathAndQuery, ReadOnlySpan<byte> body)
+    private string Mac(string time, string nonce, string identity, string protocol, string requestNonce, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
-        var data = Encoding.UTF8.GetBytes($"{Version}\n{time}\n{nonce}\n{identity}\n{protocol}\n{method}\n{pathAndQuery}\n{Convert.ToBase64String(SHA256.HashData(body))}");
+        var data = Encoding.UTF8.GetBytes($"{Version}\n{time}\n{nonce}\n{identity}\n{protocol}\n{requestNonce}\n{method}\n{pathAndQuery}\n{Convert.ToBase64String(SHA256.HashData(body))}");
         return Convert.ToBase64String(HMACSHA256.HashData(_key, data));
     }
 }

@@ -54,6 +54,7 @@ public static partial class GatewayAssertionExtensions
                 request.Headers[GatewayAssertion.AssertionHeader].ToString(),
                 request.Headers[GatewayAssertion.IdentityHeader].ToString(),
                 request.Headers[GatewayAssertion.ProtocolHeader].ToString(),
+                request.Headers[GatewayAssertion.RequestNonceHeader].ToString(),
                 request.Method,
                 request.Path.Value + request.QueryString.Value,
                 body.Memory.Span,

@@ -77,6 +77,12 @@ internal sealed class AuthriteExchange : AuthExchange
             throw new AuthRejection(RelayErrors.AuthriteBadServerNonce, "The x-authrite-yournonce header is not a nonce this server issued.");
         }
 
+        if (!nonces.IsFresh(yourNonce))
+        {
+            throw new AuthRejection(RelayErrors.AuthriteExpiredServerNonce,
+                $"The server nonce in x-authrite-yournonce is older than {options.AuthriteServerNonceLifetime}; request a new one at {AuthriteProtocol.HandshakePath}.");
+        }
+
         EnsureCertificateArray(certificates);
         return new AuthriteExchange(server, nonces, replay, options, version, client, nonce, yourNonce, initialNonce, signature);
     }

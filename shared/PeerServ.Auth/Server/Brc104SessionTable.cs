@@ -114,7 +114,8 @@ public sealed class Brc104SessionTable
         var nowTicks = _time.GetTimestamp();
         if (_sessions.TryGetValue(serverNonce, out var session))
         {
-            if (_time.GetElapsedTime(session.LastSeenTicks, nowTicks) > _options.SessionIdleTimeout)
+            if (_time.GetElapsedTime(session.LastSeenTicks, nowTicks) > _options.SessionIdleTimeout
+                || _time.GetUtcNow() - session.IssuedAt > _options.SessionMaxLifetime)
             {
                 Forget(session);
                 return null;

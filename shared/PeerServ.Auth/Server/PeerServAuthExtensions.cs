@@ -20,6 +20,8 @@ public static class PeerServAuthExtensions
     {
         var builder = services.AddValidatedOptions<PeerServAuthOptions>(PeerServAuthOptions.SectionName)
             .Validate(o => IsValidKey(o.ServerPrivateKey), "Auth:ServerPrivateKey (Auth__ServerPrivateKey) must be 64 hex characters of a valid secp256k1 private key.")
+            .Validate(o => o.AuthriteReplayWindow >= o.AuthriteServerNonceLifetime,
+                "Auth:AuthriteReplayWindow (Auth__AuthriteReplayWindow) must be at least Auth:AuthriteServerNonceLifetime, or a BRC-31 request could be replayed while its server nonce is still accepted.")
             .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Auth:PublicBaseUrl (Auth__PublicBaseUrl) must be an absolute URL.");
         if (configure is not null)
         {

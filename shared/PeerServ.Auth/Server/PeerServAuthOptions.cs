@@ -31,9 +31,27 @@ public sealed class PeerServAuthOptions
     [Range(16, 100_000_000)]
     public int MaxNoncesPerSession { get; set; } = 100_000;
 
-    /// <summary>How long a BRC-31 request nonce is remembered (BRC-31 has no sessions to scope it).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan AuthriteReplayWindow { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// Longest a BRC-104 session lives however busy it is (its issue time is sealed in its nonce); then the client gets
+    /// an unsigned 401 and handshakes again, as real clients do by themselves. Bounds how long a captured request of
+    /// the session could be replayed to a replica that has not seen it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan SessionMaxLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a BRC-31 server nonce (from /authrite/initialRequest or any signed response) is accepted; its issue
+    /// time is sealed in it. Bounds how long a captured BRC-31 request could be replayed anywhere.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan AuthriteServerNonceLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a BRC-31 request nonce is remembered (BRC-31 has no sessions to scope it): at least the server-nonce
+    /// lifetime, so that within one process a request is accepted once for as long as it could be accepted at all.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan AuthriteReplayWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Largest authenticated request body read for verification; larger gets a 413 before it is buffered.</summary>
     [Range(1024, 1L << 31)]

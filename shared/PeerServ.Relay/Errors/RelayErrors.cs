@@ -30,6 +30,7 @@ public static class RelayErrors
     public static readonly RelayError NonceReplayed = new(401, "ERR_NONCE_REPLAYED", "This request nonce was already used.");
     public static readonly RelayError AuthriteInvalidSignature = new(401, "ERR_AUTHRITE_INVALID_SIGNATURE", "The request signature is not valid.");
     public static readonly RelayError AuthriteBadServerNonce = new(401, "ERR_AUTHRITE_BAD_SERVER_NONCE", "The x-authrite-yournonce header is not a nonce this server issued.");
+    public static readonly RelayError AuthriteExpiredServerNonce = new(401, "ERR_AUTHRITE_EXPIRED_SERVER_NONCE", "The server nonce has expired; request a new one at /authrite/initialRequest (authrite-js: getServerParameters).");
     public static readonly RelayError AuthriteBadCertificates = new(400, "ERR_AUTHRITE_BAD_CERTS", "The x-authrite-certificates header must be a JSON array.");
 
     // Handshakes (POST /.well-known/auth, POST /authrite/initialRequest).
