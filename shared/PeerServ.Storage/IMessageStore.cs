@@ -58,8 +58,8 @@ public sealed record NewMessage(
     /// <summary>The body's length in UTF-8 bytes: what quotas, list budgets and events count.</summary>
     public int BodyBytes { get; } = Encoding.UTF8.GetByteCount(Body);
 
-    /// <summary>SHA-256 of the body's UTF-8 bytes: what a retry's conflict check compares, instead of the body.</summary>
-    public byte[] BodyHash => SHA256.HashData(Encoding.UTF8.GetBytes(Body));
+    /// <summary>SHA-256 of the body's UTF-8 bytes: what a retry's conflict check compares, instead of the body. Computed once.</summary>
+    public byte[] BodyHash { get; } = SHA256.HashData(Encoding.UTF8.GetBytes(Body));
 }
 
 public sealed record StoredMessage(

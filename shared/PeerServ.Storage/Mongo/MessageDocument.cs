@@ -50,49 +50,6 @@ internal sealed class MessageDocument
     public bool EventPending { get; set; }
 }
 
-/// <summary>A message without its body: what every path but the body read of a list loads (the projection excludes "body").</summary>
-[BsonIgnoreExtraElements]
-internal sealed class MessageHead
-{
-    [BsonId]
-    public ObjectId Id { get; set; }
-
-    [BsonElement("recipient")]
-    public string Recipient { get; set; } = "";
-
-    [BsonElement("messageId")]
-    public string MessageId { get; set; } = "";
-
-    [BsonElement("messageBox")]
-    public string MessageBox { get; set; } = "";
-
-    [BsonElement("sender")]
-    public string Sender { get; set; } = "";
-
-    [BsonElement("createdAt")]
-    public long CreatedAt { get; set; }
-
-    [BsonElement("seq")]
-    public long Sequence { get; set; }
-
-    [BsonElement("bodyLength")]
-    public int? BodyBytes { get; set; }
-
-    [BsonElement("bodyHash")]
-    public byte[]? BodyHash { get; set; }
-}
-
-/// <summary>Only a message's body, by id: the second step of a list.</summary>
-[BsonIgnoreExtraElements]
-internal sealed class MessageBody
-{
-    [BsonId]
-    public ObjectId Id { get; set; }
-
-    [BsonElement("body")]
-    public string Body { get; set; } = "";
-}
-
 /// <summary>What one recipient holds: the result of the quota check's aggregation.</summary>
 [BsonIgnoreExtraElements]
 internal sealed class HeldUsage

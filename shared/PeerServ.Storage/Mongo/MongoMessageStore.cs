@@ -21,6 +21,7 @@ public sealed class MongoMessageStore : IMessageStore
     /// <summary>What a document written before lengths were stored counts against a list's byte budget: the default largest message.</summary>
     private const int UnknownBodyBytes = 1 << 20;
 
+    /// <summary>Everything but the body (read back as a <see cref="MessageDocument"/> with an empty body).</summary>
     private static readonly ProjectionDefinition<MessageDocument> HeadProjection = Builders<MessageDocument>.Projection.Exclude(m => m.Body);
 
     private static readonly ProjectionDefinition<MessageDocument> BodyProjection = Builders<MessageDocument>.Projection.Include(m => m.Body);
@@ -105,9 +106,9 @@ public sealed class MongoMessageStore : IMessageStore
             .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
             .Skip(query.Offset)
             .Limit(query.Limit + 1)
-            .Project<MessageHead>(HeadProjection)
+            .Project<MessageDocument>(HeadProjection)
             .ToListAsync(cancellationToken);
-        var chosen = new List<MessageHead>(Math.Min(heads.Count, query.Limit));
+        var chosen = new List<MessageDocument>(Math.Min(heads.Count, query.Limit));
         var (hasMore, oldestTooLarge, bytes) = (false, false, 0L);
         foreach (var head in heads)
         {
@@ -127,7 +128,7 @@ public sealed class MongoMessageStore : IMessageStore
         }
 
         // Step 2: the bodies of the documents that fit, and no others (one acknowledged in between is left out).
-        var bodies = (await _messages.Find(f.In(m => m.Id, chosen.Select(h => h.Id))).Project<MessageBody>(BodyProjection).ToListAsync(cancellationToken))
+        var bodies = (await _messages.Find(f.In(m => m.Id, chosen.Select(h => h.Id))).Project<MessageDocument>(BodyProjection).ToListAsync(cancellationToken))
             .ToDictionary(b => b.Id, b => b.Body);
         var messages = chosen.Where(h => bodies.ContainsKey(h.Id))
             .Select(h => new StoredMessage(h.Recipient, h.MessageId, h.MessageBox, h.Sender, bodies[h.Id], DateTimeOffset.FromUnixTimeMilliseconds(h.CreatedAt), h.Sequence))
@@ -144,7 +145,7 @@ public sealed class MongoMessageStore : IMessageStore
         }
 
         var f = Builders<MessageDocument>.Filter;
-        var found = await _messages.Find(f.Eq(m => m.Recipient, recipient) & f.In(m => m.MessageId, messageIds)).Project<MessageHead>(HeadProjection).ToListAsync(cancellationToken);
+        var found = await _messages.Find(f.Eq(m => m.Recipient, recipient) & f.In(m => m.MessageId, messageIds)).Project<MessageDocument>(HeadProjection).ToListAsync(cancellationToken);
         if (found.Count == 0)
         {
             return [];
@@ -158,7 +159,7 @@ public sealed class MongoMessageStore : IMessageStore
     {
         var f = Builders<MessageDocument>.Filter;
         await _senders.DeleteManyAsync(Builders<SenderUsage>.Filter.Lte(u => u.WindowEnd, now.UtcDateTime), cancellationToken);
-        var expired = await _messages.Find(f.Lte(m => m.ExpiresAt, now.UtcDateTime)).Limit(batchSize).Project<MessageHead>(HeadProjection).ToListAsync(cancellationToken);
+        var expired = await _messages.Find(f.Lte(m => m.ExpiresAt, now.UtcDateTime)).Limit(batchSize).Project<MessageDocument>(HeadProjection).ToListAsync(cancellationToken);
         if (expired.Count == 0)
         {
             return 0;
@@ -174,7 +175,7 @@ public sealed class MongoMessageStore : IMessageStore
         var pending = await _messages.Find(f.Eq(m => m.EventPending, true) & f.Lt(m => m.CreatedAt, createdBefore.ToUnixTimeMilliseconds()))
             .Sort(Builders<MessageDocument>.Sort.Ascending(m => m.CreatedAt).Ascending(m => m.Sequence))
             .Limit(max)
-            .Project<MessageHead>(HeadProjection)
+            .Project<MessageDocument>(HeadProjection)
             .ToListAsync(cancellationToken);
         return pending.Select(m => new PendingEvent(m.Recipient, m.MessageId, m.MessageBox, m.Sender, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.BodyBytes ?? 0)).ToList();
     });
@@ -319,7 +320,7 @@ public sealed class MongoMessageStore : IMessageStore
         var recipients = message.Deliveries.Select(d => d.Recipient).Distinct().ToList();
         var ids = message.Deliveries.Select(d => d.MessageId).Distinct().ToList();
         var filter = f.In(m => m.Recipient, recipients) & f.In(m => m.MessageId, ids) & f.Eq(m => m.Sender, message.Sender);
-        var existing = await _messages.Find(filter).Project<MessageHead>(HeadProjection).ToListAsync(ct);
+        var existing = await _messages.Find(filter).Project<MessageDocument>(HeadProjection).ToListAsync(ct);
         var taken = existing.ToDictionary(m => (m.Recipient, m.MessageId));
         var fresh = new List<Delivery>(message.Deliveries.Count);
         var hash = message.BodyHash;
@@ -341,7 +342,7 @@ public sealed class MongoMessageStore : IMessageStore
     /// <summary>The hash of a document written before hashes were stored: its body read once.</summary>
     private async Task<byte[]> LegacyHashAsync(ObjectId id, CancellationToken ct)
     {
-        var body = await _messages.Find(Builders<MessageDocument>.Filter.Eq(m => m.Id, id)).Project<MessageBody>(BodyProjection).FirstOrDefaultAsync(ct);
+        var body = await _messages.Find(Builders<MessageDocument>.Filter.Eq(m => m.Id, id)).Project<MessageDocument>(BodyProjection).FirstOrDefaultAsync(ct);
         return SHA256.HashData(Encoding.UTF8.GetBytes(body?.Body ?? ""));
     }
 
