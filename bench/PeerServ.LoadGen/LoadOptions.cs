@@ -16,7 +16,13 @@ internal sealed record LoadOptions(
     int SteadyListEvery,
     TimeSpan Warmup,
     IReadOnlyList<int> ServerPids,
-    string? Results)
+    string? Results,
+    int Lists,
+    int Rounds,
+    int LargeSenders,
+    int LargeRecipients,
+    int LargeBytes,
+    TimeSpan Pace)
 {
     public const string Usage = """
         peerserv load generator: N identities, each with its own authenticated session, against a relay.
@@ -28,12 +34,24 @@ internal sealed record LoadOptions(
           --body-bytes B         message body size                                  [256]
           --messages M           messages to send in all (bound)                    [2000]
           --duration S           seconds (bound for the send / steady phase)        [60]
-          --mode M               phases (handshake, send, list, ack) | steady        [phases]
+          --mode M               phases (handshake, send, list, ack) | steady | big-list | large-sends [phases]
           --ack-batch K          ids per acknowledgement                             [100]
           --steady-list-every K  in steady mode, list and acknowledge after K sends  [5]
           --warmup S             steady mode: seconds of the same load before measuring (JIT, pools) [5]
-          --server-pids P,Q      server processes whose CPU is measured (from /proc)
+          --server-pids P,Q      server processes whose CPU (and, in big-list and large-sends, RSS) is measured (from /proc)
           --results FILE         write the results as JSON
+        big-list: identities 1..N-1 fill identity 0's box with --messages bodies of --body-bytes, then identity 0
+        lists it with --lists concurrent requests, --rounds times, while the servers' RSS is sampled; then pages
+        through and acknowledges everything.
+          --lists N              concurrent lists per round                         [8]
+          --rounds N             rounds of concurrent lists                         [5]
+        large-sends: every identity sends small messages (--body-bytes, one recipient, --pace-ms apart, listing and
+        acknowledging every --steady-list-every sends) for --duration alone, then as long again while
+        --large-senders send --large-bytes bodies to --large-recipients fresh keys each, back to back.
+          --large-senders N      senders of large multi-recipient messages          [3]
+          --large-recipients N   recipients per large send (throw-away keys)         [100]
+          --large-bytes B        body size of a large send                           [1048576]
+          --pace-ms MS           pause between a small sender's sends               [50]
         Exit code 0 only when nothing was lost, duplicated or misattributed and no request failed.
         """;
 
@@ -66,14 +84,22 @@ internal sealed record LoadOptions(
             Int("steady-list-every", 5),
             TimeSpan.FromSeconds(Int("warmup", 5)),
             [.. Get("server-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
-            values.Remove("results", out var results) ? results : null);
+            values.Remove("results", out var results) ? results : null,
+            Int("lists", 8),
+            Int("rounds", 5),
+            Int("large-senders", 3),
+            Int("large-recipients", 100),
+            Int("large-bytes", 1 << 20),
+            TimeSpan.FromMilliseconds(Int("pace-ms", 50)));
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys)}\n{Usage}");
         }
 
-        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady") || options.Identities < 1
-            || options.Recipients < 1 || options.Recipients > options.Identities || options.BodyBytes < 1 || options.Messages < 1 || options.AckBatch < 1)
+        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady" or "big-list" or "large-sends") || options.Identities < 1
+            || options.Recipients < 1 || options.Recipients > options.Identities || options.BodyBytes < 1 || options.Messages < 1 || options.AckBatch < 1
+            || (options.Mode == "big-list" && options.Identities < 2) || options.Lists < 1 || options.Rounds < 1 || options.LargeSenders < 0
+            || options.LargeRecipients < 1 || options.LargeBytes < 1 || options.Pace < TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid options.\n{Usage}");
         }

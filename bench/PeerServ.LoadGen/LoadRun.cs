@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace PeerServ.LoadGen;
 
 /// <summary>Runs the phases (or the steady-state loop), keeps a ledger of what was confirmed, and checks it at the end.</summary>
-internal sealed class LoadRun(LoadOptions options)
+internal sealed partial class LoadRun(LoadOptions options)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -28,14 +28,22 @@ internal sealed class LoadRun(LoadOptions options)
         {
             await SteadyAsync();
         }
+        else if (options.Mode == "big-list")
+        {
+            await BigListAsync();
+        }
+        else if (options.Mode == "large-sends")
+        {
+            await LargeSendsAsync();
+        }
         else
         {
             await PhaseAsync("send", SendShareAsync);
-            await PhaseAsync("list", (identity, m) => ListAllAsync(identity, m, record: true));
+            await PhaseAsync("list", ListAllAsync);
             await PhaseAsync("ack", AckAllAsync);
         }
 
-        await PhaseAsync("verify", (identity, m) => ListAllAsync(identity, m, record: true));
+        await PhaseAsync("verify", ListAllAsync);
         return Report();
     }
 
@@ -106,9 +114,11 @@ internal sealed class LoadRun(LoadOptions options)
         m.Messages = _confirmed.Count;
     }
 
-    private async Task SendOneAsync(Identity identity, int sequence, Measurement m, Measurement? also)
+    private Task SendOneAsync(Identity identity, int sequence, Measurement m, Measurement? also) =>
+        SendAsync(identity, [.. Enumerable.Range(1, options.Recipients).Select(r => _identities[(identity.Index + r) % _identities.Length])], sequence, m, also);
+
+    private async Task SendAsync(Identity identity, Identity[] recipients, int sequence, Measurement m, Measurement? also)
     {
-        var recipients = Enumerable.Range(1, options.Recipients).Select(r => _identities[(identity.Index + r) % _identities.Length]).ToArray();
         var id = Identity.Id(identity.Index, sequence);
         var body = new
         {
@@ -147,19 +157,22 @@ internal sealed class LoadRun(LoadOptions options)
         return ids.Count;
     }
 
-    private async Task ListAllAsync(Identity identity, Measurement m, bool record)
+    /// <summary>Pages through the box, each page starting after what the last one returned (a page may stop early at the relay's byte budget).</summary>
+    private async Task ListAllAsync(Identity identity, Measurement m)
     {
-        for (var offset = 0; ; offset += 1000)
+        for (var offset = 0; ;)
         {
-            var (status, json) = await Try(m, () => identity.PostAsync("/listMessages", new { messageBox = Identity.Box, limit = 1000, offset }));
+            var at = offset;
+            var (status, json) = await Try(m, () => identity.PostAsync("/listMessages", new { messageBox = Identity.Box, limit = 1000, offset = at }));
             if (status != HttpStatusCode.OK)
             {
                 return;
             }
 
-            var ids = record ? Record(identity, json) : [];
-            m.Messages += ids.Count;
-            if (!json.GetProperty("hasMore").GetBoolean())
+            var ids = Record(identity, json);
+            m.AddMessages(ids.Count);
+            offset += ids.Count;
+            if (!json.GetProperty("hasMore").GetBoolean() || ids.Count == 0)
             {
                 return;
             }
@@ -177,7 +190,7 @@ internal sealed class LoadRun(LoadOptions options)
                 m.Error();
             }
 
-            m.Messages += batch.Length;
+            m.AddMessages(batch.Length);
         }
     }
 
@@ -240,7 +253,7 @@ internal sealed class LoadRun(LoadOptions options)
         Console.WriteLine(verdict);
         if (options.Results is not null)
         {
-            File.WriteAllText(options.Results, JsonSerializer.Serialize(new { options, machine = Environment.MachineName, cores = Environment.ProcessorCount, phases = _results, verdict },
+            File.WriteAllText(options.Results, JsonSerializer.Serialize(new { options, machine = Environment.MachineName, cores = Environment.ProcessorCount, phases = _results, memory = _memory, verdict },
                 Indented));
         }
 

@@ -14,7 +14,11 @@ internal sealed class Measurement(string phase, IReadOnlyList<int> serverPids)
 
     public string Phase { get; } = phase;
 
-    public int Messages { get; set; }
+    private int _messages;
+
+    public int Messages { get => _messages; set => _messages = value; }
+
+    public void AddMessages(int count) => Interlocked.Add(ref _messages, count);
 
     public PhaseResult? Result { get; private set; }
 

@@ -37,8 +37,12 @@ public interface IMessageStore
     /// </summary>
     Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
 
-    /// <summary>Records that these deliveries' MessageSent events were published (unknown ones are ignored).</summary>
-    Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that these deliveries' MessageSent events were published, each matched by recipient, id and sender
+    /// (ids are unique per recipient and sender, so another sender's message with the same id stays pending);
+    /// unknown ones are ignored.
+    /// </summary>
+    Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken);
 
     /// <summary>Cheap round trip for readiness checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);

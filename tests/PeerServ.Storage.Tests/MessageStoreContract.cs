@@ -269,6 +269,20 @@ public abstract class MessageStoreContract
     }
 
     [Fact]
+    public async Task Outbox_MarkingOneSendersEventLeavesAnotherSendersSameIdPending()
+    {
+        await Store.InsertAsync(Message("alice", "inbox", "from alice", T0, ("bob", "same")), None);
+        await Store.InsertAsync(Message("carol", "inbox", "from carol", T0, ("bob", "same")), None);
+        var pending = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
+
+        await Store.MarkEventsPublishedAsync([pending.Single(p => p.Sender == "alice")], None);
+
+        var after = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
+        Assert.Equal(2, pending.Count);
+        Assert.Equal("carol", Assert.Single(after).Sender);
+    }
+
+    [Fact]
     public async Task Outbox_NewMessagesPendingUntilMarkedPublished()
     {
         await Store.InsertAsync(Message("alice", "inbox", "1", T0, ("bob", "p1"), ("carol", "p1")), None);
@@ -276,7 +290,7 @@ public abstract class MessageStoreContract
 
         var pending = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
         var early = await Store.ListPendingEventsAsync(T0.AddMilliseconds(500), 10, None);
-        await Store.MarkEventsPublishedAsync([new Delivery("bob", "p1"), new Delivery("nobody", "p2")], None);
+        await Store.MarkEventsPublishedAsync([pending.Single(p => p.Recipient == "bob" && p.MessageId == "p1"), pending.Single(p => p.MessageId == "p2") with { Recipient = "nobody" }], None);
         var after = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 10, None);
         var limited = await Store.ListPendingEventsAsync(T0.AddSeconds(10), 1, None);
 

@@ -33,7 +33,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         new BoundedChannelOptions(FreshQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     // Published, not yet marked: cleared in one store write every MarkInterval rather than one per publish.
-    private readonly ConcurrentQueue<Delivery> _published = new();
+    private readonly ConcurrentQueue<PendingEvent> _published = new();
 
     /// <summary>Hands a just-stored message to the publisher; if the queue is full the relay will find it in the store.</summary>
     public void Enqueue(NewMessage message)
@@ -67,7 +67,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
 
     private async Task FlushMarksAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<Delivery>();
+        var batch = new List<PendingEvent>();
         while (batch.Count < MarkBatchSize && _published.TryDequeue(out var delivery))
         {
             batch.Add(delivery);
@@ -161,7 +161,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         RelayMetrics.EventsPublished(nameof(MessageSent), messages.Count);
         foreach (var message in messages)
         {
-            _published.Enqueue(new Delivery(message.Recipient, message.MessageId));
+            _published.Enqueue(message);
         }
 
         return true;

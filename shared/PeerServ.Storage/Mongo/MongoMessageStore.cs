@@ -180,16 +180,16 @@ public sealed class MongoMessageStore : IMessageStore
         return pending.Select(m => new PendingEvent(m.Recipient, m.MessageId, m.MessageBox, m.Sender, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.BodyBytes ?? 0)).ToList();
     });
 
-    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) => Guard(async () =>
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken) => Guard(async () =>
     {
-        ArgumentNullException.ThrowIfNull(deliveries);
-        if (deliveries.Count == 0)
+        ArgumentNullException.ThrowIfNull(published);
+        if (published.Count == 0)
         {
             return;
         }
 
         var f = Builders<MessageDocument>.Filter;
-        var filter = f.Eq(m => m.EventPending, true) & f.Or(deliveries.Select(d => f.Eq(m => m.Recipient, d.Recipient) & f.Eq(m => m.MessageId, d.MessageId)));
+        var filter = f.Eq(m => m.EventPending, true) & f.Or(published.Select(d => f.Eq(m => m.Recipient, d.Recipient) & f.Eq(m => m.MessageId, d.MessageId) & f.Eq(m => m.Sender, d.Sender)));
         await _messages.UpdateManyAsync(filter, Builders<MessageDocument>.Update.Unset(m => m.EventPending), cancellationToken: cancellationToken);
     });
 

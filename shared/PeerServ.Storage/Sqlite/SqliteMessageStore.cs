@@ -274,20 +274,21 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         return null;
     }
 
-    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken)
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deliveries);
-        return deliveries.Count == 0 ? Task.CompletedTask : _writer.WriteAsync(w =>
+        ArgumentNullException.ThrowIfNull(published);
+        return published.Count == 0 ? Task.CompletedTask : _writer.WriteAsync(w =>
         {
-            foreach (var delivery in deliveries)
+            foreach (var delivery in published)
             {
                 w.MarkPublished.Parameters["$r"].Value = delivery.Recipient;
                 w.MarkPublished.Parameters["$id"].Value = delivery.MessageId;
+                w.MarkPublished.Parameters["$s"].Value = delivery.Sender;
                 w.MarkPublished.ExecuteNonQuery();
             }
 
             return 0;
-        }, 64L * deliveries.Count, cancellationToken);
+        }, 64L * published.Count, cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken)

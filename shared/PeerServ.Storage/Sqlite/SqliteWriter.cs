@@ -50,7 +50,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         Delete = Prepare("DELETE FROM messages WHERE recipient = $r AND message_id = $id RETURNING body_id, body_bytes", "$r", "$id");
         ReleaseBody = Prepare("UPDATE bodies SET refs = refs - $n WHERE id = $body", "$body", "$n");
         DropBody = Prepare("DELETE FROM bodies WHERE id = $body AND refs <= 0", "$body");
-        MarkPublished = Prepare("UPDATE messages SET event_pending = 0 WHERE recipient = $r AND message_id = $id AND event_pending = 1", "$r", "$id");
+        MarkPublished = Prepare("UPDATE messages SET event_pending = 0 WHERE recipient = $r AND message_id = $id AND sender = $s AND event_pending = 1", "$r", "$id", "$s");
         DeleteExpired = Prepare("""
             DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE expires_at <= $now LIMIT $batch)
             RETURNING recipient, body_id, body_bytes

@@ -22,10 +22,10 @@ public sealed class SwitchableStore(SqliteMessageStore inner) : IMessageStore, I
     public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
         Run(() => Inner.ListPendingEventsAsync(createdBefore, max, cancellationToken));
 
-    public Task MarkEventsPublishedAsync(IReadOnlyCollection<Delivery> deliveries, CancellationToken cancellationToken) =>
+    public Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken) =>
         Run(async () =>
         {
-            await Inner.MarkEventsPublishedAsync(deliveries, cancellationToken);
+            await Inner.MarkEventsPublishedAsync(published, cancellationToken);
             return true;
         });
 
