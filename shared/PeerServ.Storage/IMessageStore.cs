@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using PeerServ.Relay;
 
@@ -63,7 +62,7 @@ public sealed record NewMessage(
     public int BodyBytes { get; } = Encoding.UTF8.GetByteCount(Body);
 
     /// <summary>SHA-256 of the body's UTF-8 bytes: what a retry's conflict check compares, instead of the body. Computed once.</summary>
-    public byte[] BodyHash { get; } = SHA256.HashData(Encoding.UTF8.GetBytes(Body));
+    public byte[] BodyHash { get; } = Storage.BodyHash.Of(Body);
 }
 
 public sealed record StoredMessage(

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -16,7 +13,7 @@ namespace PeerServ.Storage.Mongo;
 /// ties between messages of the same millisecond is a per-process counter seeded from the clock: sends never contend
 /// on a shared counter document, and the order stays stable.
 /// </summary>
-public sealed class MongoMessageStore : IMessageStore
+public sealed partial class MongoMessageStore : IMessageStore
 {
     /// <summary>What a document written before lengths were stored counts against a list's byte budget: the default largest message.</summary>
     private const int UnknownBodyBytes = 1 << 20;
@@ -198,8 +195,6 @@ public sealed class MongoMessageStore : IMessageStore
         await _messages.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
     });
 
-    private static string SenderUsageId(string sender, long windowStart) => string.Create(CultureInfo.InvariantCulture, $"{sender}|{windowStart}");
-
     private async Task<InsertResult> TryInsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken ct)
     {
         var conflict = await FindConflictAsync(message, ct);
@@ -241,78 +236,6 @@ public sealed class MongoMessageStore : IMessageStore
         return InsertResult.Stored;
     }
 
-    /// <summary>
-    /// The first recipient this send would take past its quota, counted on the usage index. Concurrent sends to one
-    /// recipient may each pass the check, so a recipient can end up at most that many messages over its quota.
-    /// </summary>
-    private async Task<QuotaExceeded?> RecipientQuotaAsync(NewMessage message, StoreQuotas quotas, List<Delivery> fresh, CancellationToken ct)
-    {
-        if (quotas.MaxMessagesPerRecipient == int.MaxValue && quotas.MaxBytesPerRecipient == long.MaxValue)
-        {
-            return null;
-        }
-
-        var added = fresh.GroupBy(d => d.Recipient, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var held = await _messages.Aggregate()
-            .Match(Builders<MessageDocument>.Filter.In(m => m.Recipient, added.Keys))
-            .Group<HeldUsage>(new BsonDocument
-            {
-                ["_id"] = "$recipient",
-                ["messages"] = new BsonDocument("$sum", 1),
-                ["bytes"] = new BsonDocument("$sum", "$bodyLength"),
-            })
-            .ToListAsync(ct);
-        var usage = held.ToDictionary(h => h.Recipient, StringComparer.Ordinal);
-        foreach (var (recipient, count) in added)
-        {
-            var h = usage.GetValueOrDefault(recipient);
-            var others = count - 1; // deliveries of this send to the same recipient before the last
-            if (quotas.Check(recipient, (h?.Messages ?? 0) + others, (h?.Bytes ?? 0) + ((long)others * message.BodyBytes), message.BodyBytes) is { } exceeded)
-            {
-                return exceeded;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Adds the reservation's bytes to the sender's window counter if they fit, atomically: the filter matches only a
-    /// counter with room, and when it does not, the upsert's insert of the same _id fails on the unique _id.
-    /// </summary>
-    private async Task<bool> ReserveAsync(SenderReservation reservation, long limit, CancellationToken ct)
-    {
-        if (reservation.Bytes > limit)
-        {
-            return false;
-        }
-
-        var u = Builders<SenderUsage>.Filter;
-        try
-        {
-            await _senders.UpdateOneAsync(u.Eq(x => x.Id, reservation.Id) & u.Lte(x => x.Bytes, limit - reservation.Bytes),
-                Builders<SenderUsage>.Update.Inc(x => x.Bytes, reservation.Bytes).Set(x => x.WindowEnd, reservation.WindowEnd),
-                new UpdateOptions { IsUpsert = true }, ct);
-            return true;
-        }
-        catch (Exception ex) when (IsDuplicateKey(ex))
-        {
-            return false;
-        }
-    }
-
-    private async Task ReleaseAsync(SenderReservation reservation)
-    {
-        try
-        {
-            await _senders.UpdateOneAsync(Builders<SenderUsage>.Filter.Eq(x => x.Id, reservation.Id), Builders<SenderUsage>.Update.Inc(x => x.Bytes, -reservation.Bytes));
-        }
-        catch (Exception ex) when (ex is TimeoutException or MongoException)
-        {
-            // The store is gone: the sender keeps that much less room until its window ends (never more).
-        }
-    }
-
     /// <summary>Deliveries not stored yet, or a conflict result if this sender already used an id for other content.</summary>
     private async Task<(InsertResult? Result, List<Delivery> Fresh)> FindConflictAsync(NewMessage message, CancellationToken ct)
     {
@@ -343,7 +266,7 @@ public sealed class MongoMessageStore : IMessageStore
     private async Task<byte[]> LegacyHashAsync(ObjectId id, CancellationToken ct)
     {
         var body = await _messages.Find(Builders<MessageDocument>.Filter.Eq(m => m.Id, id)).Project<MessageDocument>(BodyProjection).FirstOrDefaultAsync(ct);
-        return SHA256.HashData(Encoding.UTF8.GetBytes(body?.Body ?? ""));
+        return BodyHash.Of(body?.Body ?? "");
     }
 
     private async Task InsertFreshAsync(NewMessage message, List<Delivery> fresh, CancellationToken ct)
@@ -379,8 +302,6 @@ public sealed class MongoMessageStore : IMessageStore
             return true;
         }, cancellationToken: ct);
     }
-
-    private sealed record SenderReservation(string Id, DateTime WindowEnd, long Bytes);
 
     /// <summary>Real MongoDB reports a duplicate key as a write error, the test server as a command error 11000.</summary>
     private static bool IsDuplicateKey(Exception ex) => ex switch

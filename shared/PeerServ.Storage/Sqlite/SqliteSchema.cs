@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace PeerServ.Storage.Sqlite;
@@ -90,7 +88,7 @@ internal static class SqliteSchema
         }
 
         var hasMessages = Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is long n && n > 0;
-        connection.CreateFunction(HashFunction, (string body) => SHA256.HashData(Encoding.UTF8.GetBytes(body)), isDeterministic: true);
+        connection.CreateFunction(HashFunction, (string body) => BodyHash.Of(body), isDeterministic: true);
         using var transaction = connection.BeginTransaction();
         Execute(connection, hasMessages ? FromVersion0 : Tables + Indexes, transaction);
         Execute(connection, $"PRAGMA user_version = {Version};", transaction);
