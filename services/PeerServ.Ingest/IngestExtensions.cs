@@ -11,6 +11,7 @@ public static class IngestExtensions
     public static IServiceCollection AddSendMessage(this IServiceCollection services)
     {
         services.AddSingleton<MessageSentOutbox>();
+        services.AddSingleton<Apis.MessageIngest>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageSentOutbox>());
         return services;
     }

@@ -1,6 +1,7 @@
 using PeerServ.Ack.Apis;
 using PeerServ.Auth.Server;
 using PeerServ.Ingest.Apis;
+using PeerServ.Live;
 using PeerServ.MailboxQuery.Apis;
 using PeerServ.ServiceDefaults;
 using PeerServ.ServiceDefaults.OpenApi;
@@ -12,11 +13,13 @@ builder.AddStandalone();
 
 var app = builder.Build();
 app.UsePeerServAuth();
+app.UseLiveWebSockets();
 app.UseRelayExceptionHandler();
 app.MapPeerServAuthHandshakes();
 app.MapSendMessageApi();
 app.MapListMessagesApi();
 app.MapAcknowledgeMessageApi();
+app.MapLive();
 app.MapRelayApiDocs();
 app.MapDefaultEndpoints();
 app.LogStartup();

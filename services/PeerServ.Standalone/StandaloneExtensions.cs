@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using PeerServ.Ack;
 using PeerServ.Auth.Server;
 using PeerServ.Ingest;
+using PeerServ.Live;
+using PeerServ.Live.Live;
 using PeerServ.MailboxQuery;
 using PeerServ.Relay;
 using PeerServ.Relay.Options;
@@ -26,7 +28,7 @@ internal static partial class StandaloneExtensions
     }
 
     /// <summary>
-    /// Auth (both protocols), the three relay features on an SQLite file and the in-memory bus, and the API docs. The
+    /// Auth (both protocols), the three relay features and live delivery on an SQLite file and the in-memory bus, and the API docs. The
     /// server key is Auth:ServerPrivateKey, else the key file in the data directory, created on first start.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
@@ -45,7 +47,12 @@ internal static partial class StandaloneExtensions
             });
         services.AddSqliteMessageStore(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
         services.AddSendMessage().AddListMessages().AddAcknowledgeMessage();
-        services.AddPeerServInMemoryBus("standalone", bus => bus.AddListMessagesConsumers());
+        services.AddLive().AddSingleton<ILiveSendPipeline, InProcessSendPipeline>();
+        services.AddPeerServInMemoryBus("standalone", bus =>
+        {
+            bus.AddListMessagesConsumers();
+            bus.AddLiveConsumers();
+        });
         services.AddRelayApiDocument();
         return builder;
     }

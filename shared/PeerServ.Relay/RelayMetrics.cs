@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace PeerServ.Relay;
 
-/// <summary>Meter "PeerServ.Relay": messages sent (per recipient), listed and acknowledged; lists waiting; events published and consumed.</summary>
+/// <summary>Meter "PeerServ.Relay": messages sent (per recipient), listed and acknowledged; lists waiting; events published and consumed; live connections, deliveries and refusals.</summary>
 public static class RelayMetrics
 {
     public const string MeterName = "PeerServ.Relay";
@@ -15,7 +15,17 @@ public static class RelayMetrics
     private static readonly Counter<long> Consumed = Meter.CreateCounter<long>("peerserv.events.consumed", description: "Events consumed, by type");
     private static readonly UpDownCounter<int> Waiting = Meter.CreateUpDownCounter<int>("peerserv.lists.waiting", description: "Long-polling lists waiting on this process");
 
+    private static readonly UpDownCounter<int> LiveConnections = Meter.CreateUpDownCounter<int>("peerserv.live.connections", description: "Authenticated live connections held by this process");
+    private static readonly Counter<long> LiveDelivered = Meter.CreateCounter<long>("peerserv.live.delivered", description: "Messages pushed to live connections, one per connection");
+    private static readonly Counter<long> LiveRefused = Meter.CreateCounter<long>("peerserv.live.refused", description: "Live connections disconnected for breaking the protocol or a limit");
+
     public static void MessagesSent(int count) => Sent.Add(count);
+
+    public static void LiveConnection(int delta) => LiveConnections.Add(delta);
+
+    public static void LiveDelivery(int count) => LiveDelivered.Add(count);
+
+    public static void LiveRefusal() => LiveRefused.Add(1);
 
     public static void MessagesListed(int count) => Listed.Add(count);
 

@@ -43,6 +43,12 @@ public interface IMessageStore
     /// </summary>
     Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One stored, unexpired message with its body, by recipient, id and sender (what a MessageSent event names), or
+    /// null when it is not there (acknowledged, expired, never stored): what live delivery pushes.
+    /// </summary>
+    Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Cheap round trip for readiness checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

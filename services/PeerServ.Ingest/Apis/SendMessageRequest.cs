@@ -13,7 +13,7 @@ namespace PeerServ.Ingest.Apis;
 /// A /sendMessage body (README, "The relay API"): `recipient` (key or keys) or `recipients`, `messageBox`, optional
 /// `messageId` (one per recipient), and `body` (a string, or an object/array kept as its JSON text).
 /// </summary>
-internal sealed record SendMessageRequest(IReadOnlyList<string> Recipients, string MessageBox, IReadOnlyList<string>? MessageIds, string Body)
+public sealed record SendMessageRequest(IReadOnlyList<string> Recipients, string MessageBox, IReadOnlyList<string>? MessageIds, string Body)
     : IRelayRequest<SendMessageRequest>
 {
     public static long MaxBodyBytes(RelayOptions options) => options.MaxSendRequestBytes;

@@ -47,27 +47,7 @@ internal static class Brc104Handshake
         }
 
         var serverNonce = sessions.Open(client, clientNonceBytes);
-        var signed = new byte[clientNonceBytes.Length + SessionNonce.Length];
-        clientNonceBytes.CopyTo(signed, 0);
-        Convert.FromBase64String(serverNonce).CopyTo(signed, clientNonceBytes.Length);
-        var signature = server.Deriver.Sign(signed, Brc104Payload.Invoice(clientNonce!, serverNonce), client);
-
-        var body = HandshakeEndpoints.WriteJson(writer =>
-        {
-            writer.WriteString("version", AuthHeaders.Brc104Version);
-            writer.WriteString("messageType", "initialResponse");
-            writer.WriteString("identityKey", server.IdentityKey.Hex);
-            writer.WriteString("initialNonce", serverNonce);
-            writer.WriteString("yourNonce", clientNonce);
-            HandshakeEndpoints.WriteEmptyRequestedCertificates(writer);
-            writer.WriteStartArray("signature");
-            foreach (var b in signature)
-            {
-                writer.WriteNumberValue(b);
-            }
-
-            writer.WriteEndArray();
-        });
+        var (body, signature) = InitialResponse(server, client, clientNonce!, clientNonceBytes, serverNonce);
         var headers = context.Response.Headers;
         headers[AuthHeaders.Version] = AuthHeaders.Brc104Version;
         headers[AuthHeaders.MessageType] = "initialResponse";
@@ -76,5 +56,41 @@ internal static class Brc104Handshake
         headers[AuthHeaders.Signature] = Convert.ToHexStringLower(signature);
         AuthMetrics.Handshake("brc104");
         await HandshakeEndpoints.WriteAsync(context, body);
+    }
+
+    /// <summary>
+    /// The signed initialResponse of a BRC-103 handshake, over HTTP or a socket alike: the server signs
+    /// b64dec(clientNonce) ‖ b64dec(serverNonce) under key ID "clientNonce serverNonce" for the client.
+    /// </summary>
+    internal static (byte[] Body, byte[] Signature) InitialResponse(ServerIdentity server, PublicKey client, string clientNonce, byte[] clientNonceBytes, string serverNonce)
+    {
+        var serverNonceBytes = Convert.FromBase64String(serverNonce);
+        var signed = new byte[clientNonceBytes.Length + serverNonceBytes.Length];
+        clientNonceBytes.CopyTo(signed, 0);
+        serverNonceBytes.CopyTo(signed, clientNonceBytes.Length);
+        var signature = server.Deriver.Sign(signed, Brc104Payload.Invoice(clientNonce, serverNonce), client);
+        var body = HandshakeEndpoints.WriteJson(writer =>
+        {
+            writer.WriteString("version", AuthHeaders.Brc104Version);
+            writer.WriteString("messageType", "initialResponse");
+            writer.WriteString("identityKey", server.IdentityKey.Hex);
+            writer.WriteString("initialNonce", serverNonce);
+            writer.WriteString("yourNonce", clientNonce);
+            HandshakeEndpoints.WriteEmptyRequestedCertificates(writer);
+            WriteByteArray(writer, "signature", signature);
+        });
+        return (body, signature);
+    }
+
+    /// <summary>Bytes as BRC-103 JSON carries them: an array of integers 0–255.</summary>
+    internal static void WriteByteArray(System.Text.Json.Utf8JsonWriter writer, string name, ReadOnlySpan<byte> bytes)
+    {
+        writer.WriteStartArray(name);
+        foreach (var b in bytes)
+        {
+            writer.WriteNumberValue(b);
+        }
+
+        writer.WriteEndArray();
     }
 }

@@ -77,10 +77,16 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
     private static RelayCall<TRequest> TooLarge(PeerIdentity caller, long limit) =>
         new(caller, default, TRequest.TooLarge.With($"The request is larger than the limit of {limit} bytes."));
 
-    private static RelayCall<TRequest> Parse(PeerIdentity caller, ReadOnlyMemory<byte> json, RelayOptions options)
+    private static RelayCall<TRequest> Parse(PeerIdentity caller, ReadOnlyMemory<byte> json, RelayOptions options) => From(caller, ParseBody(json, options));
+
+    /// <summary>
+    /// A request body parsed exactly as the endpoint parses it (depth limit, lone surrogates refused), for a caller that
+    /// is not an HTTP request: a live socket's send in the standalone host.
+    /// </summary>
+    public static Parsed<TRequest> ParseBody(ReadOnlyMemory<byte> json, RelayOptions options)
     {
         using var document = BoundedBody.ParseObject(json, MaxJsonDepth);
-        return document is null ? new(caller, default, RelayErrors.InvalidJson) : From(caller, ParseGuarded(RelayInput.FromBody(document.RootElement), options));
+        return document is null ? RelayErrors.InvalidJson : ParseGuarded(RelayInput.FromBody(document.RootElement), options);
     }
 #pragma warning restore CA1000
 

@@ -190,6 +190,14 @@ public sealed partial class MongoMessageStore : IMessageStore
         await _messages.UpdateManyAsync(filter, Builders<MessageDocument>.Update.Unset(m => m.EventPending), cancellationToken: cancellationToken);
     });
 
+    public Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var f = Builders<MessageDocument>.Filter;
+        var filter = f.Eq(m => m.Recipient, recipient) & f.Eq(m => m.MessageId, messageId) & f.Eq(m => m.Sender, sender) & f.Gt(m => m.ExpiresAt, now.UtcDateTime);
+        var m = await _messages.Find(filter).FirstOrDefaultAsync(cancellationToken);
+        return m is null ? null : new StoredMessage(m.Recipient, m.MessageId, m.MessageBox, m.Sender, m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.Sequence);
+    });
+
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
         await _messages.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);

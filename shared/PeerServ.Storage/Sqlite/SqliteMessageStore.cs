@@ -162,6 +162,24 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         }));
     }
 
+    public Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(Guard(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, """
+                SELECT m.message_box, m.created_at, m.seq, b.body FROM messages m JOIN bodies b ON b.id = m.body_id
+                WHERE m.recipient = $r AND m.message_id = $id AND m.sender = $s AND m.expires_at > $now
+                """);
+            command.Parameters.AddWithValue("$r", recipient);
+            command.Parameters.AddWithValue("$id", messageId);
+            command.Parameters.AddWithValue("$s", sender);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new StoredMessage(recipient, messageId, reader.GetString(0), sender, reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt64(2))
+                : null;
+        }));
+
     public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);

@@ -22,6 +22,9 @@ public sealed class SwitchableStore(SqliteMessageStore inner) : IMessageStore, I
     public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
         Run(() => Inner.ListPendingEventsAsync(createdBefore, max, cancellationToken));
 
+    public Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Run(() => Inner.GetAsync(recipient, messageId, sender, now, cancellationToken));
+
     public Task MarkEventsPublishedAsync(IReadOnlyCollection<PendingEvent> published, CancellationToken cancellationToken) =>
         Run(async () =>
         {

@@ -1,0 +1,436 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+
+namespace PeerServ.Live.EngineIO;
+
+/// <summary>What the layer above (Socket.IO) gets from a session: each message packet's data, and the close.</summary>
+internal interface IEngineHandler
+{
+    /// <summary>One Engine.IO message's data, in the order received. Never throws out (the handler contains its own faults).</summary>
+    void OnMessage(EngineSession session, string data);
+
+    void OnClose(EngineSession session, string reason);
+}
+
+/// <summary>
+/// One Engine.IO 4 session: HTTP long-polling first, upgraded to a WebSocket or opened directly on one. Outgoing
+/// packets queue in one channel that a polling GET drains or, once on the WebSocket, one writer loop sends; a
+/// client that does not read gets closed once too much waits for it. Incoming packets go to the handler in order.
+/// </summary>
+internal sealed class EngineSession
+{
+    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private IEngineHandler? _handler;
+    private CancellationTokenSource? _pollCancel;
+    private WebSocket? _socket;
+    private long _queuedBytes;
+    private int _polling;
+    private int _closed;
+    private long _pingSentAt;
+    private long _lastPingAt;
+    private string _closeReason = "";
+
+    private readonly Action<EngineSession>? _ended;
+
+    public EngineSession(string id, EngineTransport transport, EngineOptions options, TimeProvider time, Action<EngineSession>? ended = null)
+    {
+        _ended = ended;
+        Id = id;
+        Transport = transport;
+        _options = options;
+        _time = time;
+        _lastPingAt = time.GetTimestamp();
+    }
+
+    public string Id { get; }
+
+    public EngineTransport Transport { get; private set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>The layer above (the Socket.IO connection).</summary>
+    public IEngineHandler? Handler => _handler;
+
+    public void Attach(IEngineHandler handler) => _handler = handler;
+
+    /// <summary>Queues a Socket.IO packet (an Engine.IO message); false once the session is closed or closing.</summary>
+    public bool Send(string data) => Enqueue(EnginePacket.Message(data));
+
+    /// <summary>The open packet, the first frame of a direct WebSocket connection.</summary>
+    public void SendOpen(string openPacket) => Enqueue(openPacket);
+
+    private bool Enqueue(string packet)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        if (Interlocked.Add(ref _queuedBytes, packet.Length) > _options.MaxQueuedChars)
+        {
+            // A client that does not read: drop it rather than hold its backlog.
+            Close("the client does not read what it is sent", flush: false);
+            return false;
+        }
+
+        return _outgoing.Writer.TryWrite(packet);
+    }
+
+    /// <summary>
+    /// Ends the session. With <paramref name="flush"/> what is queued (a Socket.IO disconnect, say) is still sent
+    /// first; a polling client then gets the Engine.IO close packet.
+    /// </summary>
+    public void Close(string reason, bool flush = true)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _closeReason = reason;
+        if (Transport == EngineTransport.Polling && flush)
+        {
+            _outgoing.Writer.TryWrite(EnginePacket.Close);
+        }
+
+        _outgoing.Writer.TryComplete();
+        if (!flush)
+        {
+            _socket?.Abort();
+            while (_outgoing.Reader.TryRead(out _))
+            {
+            }
+        }
+
+        _ended?.Invoke(this);
+        _handler?.OnClose(this, reason);
+    }
+
+    /// <summary>Heartbeat, called about once a second: a ping when one is due, a close when a pong is overdue.</summary>
+    public void Tick()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        var sent = Volatile.Read(ref _pingSentAt);
+        if (sent != 0)
+        {
+            if (_time.GetElapsedTime(sent) > _options.PingTimeout)
+            {
+                Close("ping timeout", flush: false);
+            }
+
+            return;
+        }
+
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastPingAt)) >= _options.PingInterval)
+        {
+            var now = _time.GetTimestamp();
+            Volatile.Write(ref _lastPingAt, now);
+            Volatile.Write(ref _pingSentAt, now);
+            Enqueue(EnginePacket.Ping);
+        }
+    }
+
+    /// <summary>A polling GET: answers with what is queued, waiting for something when nothing is.</summary>
+    public async Task<PollResult> PollAsync(CancellationToken aborted)
+    {
+        if (Transport != EngineTransport.Polling || Interlocked.Exchange(ref _polling, 1) != 0)
+        {
+            // A second concurrent GET, or a GET after the upgrade: a protocol error that ends the session.
+            Close("overlapping or late polling request", flush: false);
+            return PollResult.Failed;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        lock (_lock)
+        {
+            _pollCancel = cancel;
+        }
+
+        try
+        {
+            if (!await _outgoing.Reader.WaitToReadAsync(cancel.Token))
+            {
+                return new PollResult(EnginePacket.Close);
+            }
+
+            var packets = new List<string>();
+            var chars = 0;
+            while (chars < _options.MaxPayloadBytes && _outgoing.Reader.TryRead(out var packet))
+            {
+                Interlocked.Add(ref _queuedBytes, -packet.Length);
+                packets.Add(packet);
+                chars += packet.Length + 1;
+            }
+
+            return new PollResult(EnginePacket.Join(packets));
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            // The upgrade probe: the client pauses polling on a noop and then sends the upgrade packet on the WebSocket.
+            return new PollResult(EnginePacket.Noop);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _pollCancel = null;
+            }
+
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    /// <summary>A polling POST's payload: each packet handled in order.</summary>
+    public void Receive(string payload)
+    {
+        foreach (var packet in EnginePacket.Split(payload))
+        {
+            if (IsClosed || !Handle(packet))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs this session on a WebSocket until it closes: a direct connection (the open packet is already queued) or
+    /// the upgrade of a polling session (probe, noop to the pending poll, upgrade packet, then WebSocket only).
+    /// </summary>
+    public async Task RunWebSocketAsync(WebSocket socket, CancellationToken stopping)
+    {
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var upgrading = Transport == EngineTransport.Polling;
+        if (!upgrading)
+        {
+            _socket = socket;
+        }
+
+        var writer = upgrading ? Task.CompletedTask : WriteLoopAsync(socket, receiving);
+        try
+        {
+            while (!IsClosed)
+            {
+                var text = await ReceiveTextAsync(socket, receiving.Token);
+                if (text is null)
+                {
+                    break;
+                }
+
+                if (!upgrading)
+                {
+                    if (!Handle(text))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (text == EnginePacket.ProbePing)
+                {
+                    await SendFrameAsync(socket, EnginePacket.ProbePong, receiving.Token);
+                    CancelPoll();
+                }
+                else if (text == EnginePacket.Upgrade && !IsClosed)
+                {
+                    _socket = socket;
+                    Transport = EngineTransport.WebSocket;
+                    upgrading = false;
+                    CancelPoll();
+                    writer = WriteLoopAsync(socket, receiving);
+                }
+                else
+                {
+                    Close("unexpected packet during the upgrade", flush: false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The transport dropped (or the close handshake timed out): the session ends with it.
+        }
+
+        if (upgrading)
+        {
+            // An upgrade that never completed leaves the polling session as it was (or as it closed meanwhile).
+            await CloseSocketAsync(socket, "upgrade abandoned");
+            return;
+        }
+
+        Close("transport closed", flush: false);
+        await writer;
+    }
+
+    private void CancelPoll()
+    {
+        lock (_lock)
+        {
+            _pollCancel?.Cancel();
+        }
+    }
+
+    /// <summary>One text packet from the client; false when it ended the session.</summary>
+    private bool Handle(string packet)
+    {
+        if (!EnginePacket.TryParse(packet, out var type, out _))
+        {
+            Close("malformed packet", flush: false);
+            return false;
+        }
+
+        switch (type)
+        {
+            case EnginePacketType.Pong:
+                Volatile.Write(ref _pingSentAt, 0);
+                return true;
+            case EnginePacketType.Message:
+                _handler?.OnMessage(this, packet[1..]);
+                return !IsClosed;
+            case EnginePacketType.Close:
+                Close("client closed", flush: false);
+                return false;
+            case EnginePacketType.Noop:
+                return true;
+            default:
+                // Open, ping and upgrade are never sent by a client outside the upgrade handshake.
+                Close($"unexpected packet type {(char)type}", flush: false);
+                return false;
+        }
+    }
+
+    /// <summary>Sends what is queued until the session closes, then the WebSocket close; a client that does not answer it within 2 s is cut off.</summary>
+    private async Task WriteLoopAsync(WebSocket socket, CancellationTokenSource receiving)
+    {
+        try
+        {
+            await foreach (var packet in _outgoing.Reader.ReadAllAsync())
+            {
+                Interlocked.Add(ref _queuedBytes, -packet.Length);
+                await SendFrameAsync(socket, packet, CancellationToken.None);
+            }
+
+            await CloseSocketAsync(socket, _closeReason);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+        {
+            Close("transport closed", flush: false);
+        }
+
+        receiving.CancelAfter(TimeSpan.FromSeconds(2));
+    }
+
+    private static async Task SendFrameAsync(WebSocket socket, string text, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The next text message, or null when the client closed. It waits with a zero-byte read, so an idle socket holds
+    /// no receive buffer; a message over the payload limit, or a binary one, closes the session.
+    /// </summary>
+    private async Task<string?> ReceiveTextAsync(WebSocket socket, CancellationToken stopping)
+    {
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, stopping);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var length = 0;
+        try
+        {
+            if (first.MessageType != WebSocketMessageType.Text)
+            {
+                Close("binary frames are not part of this protocol", flush: false);
+                return null;
+            }
+
+            var end = first.EndOfMessage;
+            while (!end)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= _options.MaxPayloadBytes)
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", stopping);
+                        Close("message too big", flush: false);
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxPayloadBytes));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), stopping);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    Close("binary frames are not part of this protocol", flush: false);
+                    return null;
+                }
+
+                length += result.Count;
+                end = result.EndOfMessage;
+            }
+
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task CloseSocketAsync(WebSocket socket, string reason)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason.Length <= 100 ? reason : reason[..100], timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+}
+
+internal enum EngineTransport
+{
+    Polling,
+    WebSocket,
+}
+
+/// <summary>A polling GET's answer: the payload, or a protocol error (400).</summary>
+internal readonly record struct PollResult(string? Payload)
+{
+    public static PollResult Failed => new(null);
+}

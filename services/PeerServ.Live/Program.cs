@@ -1,0 +1,12 @@
+using PeerServ.Live;
+using PeerServ.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddLiveService();
+
+var app = builder.Build();
+app.UseLiveTransport();
+app.MapLive();
+app.MapDefaultEndpoints();
+app.Run();
