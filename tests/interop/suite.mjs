@@ -14,6 +14,9 @@ globalThis.fetch = (url, init) => (tamper ? tamper(url, init) : realFetch(url, i
 
 const { AuthFetch, ProtoWallet, PrivateKey } = await import('@bsv/sdk')
 const { MessageBoxClient } = await import('@bsv/message-box-client')
+const { AuthSocketClient } = await import('@bsv/authsocket-client')
+const { io } = await import('socket.io-client')
+const { registerLiveCases } = await import('./live-cases.mjs')
 const require = createRequire(import.meta.url)
 const { Authrite } = require('authrite-js')
 
@@ -304,6 +307,8 @@ test('long-poll: a list with waitSeconds returns as soon as another client sends
   assert.deepEqual(res.messages.map(m => m.body), ['wake'])
   assert.ok(elapsed < 10000, `the list returned only after ${elapsed} ms`)
 })
+
+registerLiveCases(test, { base, MessageBoxClient, ProtoWallet, PrivateKey, AuthSocketClient, io, list, authFetchUserFor })
 
 if (process.argv[2] === '--list') {
   for (const c of cases) console.log(c.name)
