@@ -1,6 +1,6 @@
 # One recipe, one target per deployable:
-#   docker build --target gateway -t peerserv-gateway .        (and ingest, mailbox-query, ack, standalone)
-# The build stage publishes all five at once, so the second target reuses it from the build cache.
+#   docker build --target gateway -t peerserv-gateway .        (and ingest, mailbox-query, ack, live, standalone)
+# The build stage publishes all six at once, so the second target reuses it from the build cache.
 # Base images are build arguments: the official .NET images by default (glibc, Ubuntu 24.04); eng/containers.sh
 # builds Debian 12 stand-ins from the machine's own .NET where no registry is reachable (see README, "Containers").
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
@@ -17,6 +17,7 @@ COPY shared/PeerServ.Storage/PeerServ.Storage.csproj shared/PeerServ.Storage/
 COPY services/PeerServ.Ingest/PeerServ.Ingest.csproj services/PeerServ.Ingest/
 COPY services/PeerServ.MailboxQuery/PeerServ.MailboxQuery.csproj services/PeerServ.MailboxQuery/
 COPY services/PeerServ.Ack/PeerServ.Ack.csproj services/PeerServ.Ack/
+COPY services/PeerServ.Live/PeerServ.Live.csproj services/PeerServ.Live/
 COPY services/PeerServ.Standalone/PeerServ.Standalone.csproj services/PeerServ.Standalone/
 COPY gateway/PeerServ.Gateway/PeerServ.Gateway.csproj gateway/PeerServ.Gateway/
 COPY tools/PeerServ.HealthProbe/PeerServ.HealthProbe.csproj tools/PeerServ.HealthProbe/
@@ -27,7 +28,7 @@ COPY services/ services/
 COPY gateway/ gateway/
 COPY tools/PeerServ.HealthProbe/ tools/PeerServ.HealthProbe/
 RUN for p in gateway/PeerServ.Gateway services/PeerServ.Ingest services/PeerServ.MailboxQuery services/PeerServ.Ack \
-             services/PeerServ.Standalone tools/PeerServ.HealthProbe; do \
+             services/PeerServ.Live services/PeerServ.Standalone tools/PeerServ.HealthProbe; do \
       dotnet publish "$p" -c Release --no-restore -p:UseAppHost=false -o "/out/$(basename "$p")" || exit 1; \
     done \
  && mkdir -p /out/data
@@ -61,6 +62,10 @@ ENTRYPOINT ["dotnet", "/app/PeerServ.MailboxQuery.dll"]
 FROM runtime AS ack
 COPY --from=build /out/PeerServ.Ack .
 ENTRYPOINT ["dotnet", "/app/PeerServ.Ack.dll"]
+
+FROM runtime AS live
+COPY --from=build /out/PeerServ.Live .
+ENTRYPOINT ["dotnet", "/app/PeerServ.Live.dll"]
 
 FROM runtime AS standalone
 COPY --from=build /out/PeerServ.Standalone .

@@ -26,7 +26,8 @@ public static class GatewayExtensions
         builder.Services.AddRelayApiDocument(options => options.AddDocumentTransformer<ProxiedRoutesOpenApiTransformer>());
         var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms<IdentityAssertionTransform>();
+            .AddTransforms<IdentityAssertionTransform>()
+            .AddTransforms<LiveAffinity.Transform>();
         // A destination host name stands for every address it resolves to (compose replicas share one DNS name),
         // looked up again every Gateway:DnsDestinations:RefreshPeriod (default 10 s) so that scaling is followed.
         TolerantDnsResolver.AddTolerantDnsDestinationResolver(proxy, options => options.RefreshPeriod = TolerantDnsResolver.DefaultRefreshPeriod);

@@ -11,7 +11,7 @@ var app = builder.Build();
 app.UsePeerServAuth();
 app.UseRelayExceptionHandler();
 app.MapPeerServAuthHandshakes();
-app.MapReverseProxy(proxy => proxy.UseSessionAffinity().UseLoadBalancing().UsePassiveHealthChecks().UseRetryable503());
+app.MapReverseProxy(proxy => proxy.UseSessionAffinity().UseLiveAffinity().UseLoadBalancing().UsePassiveHealthChecks().UseRetryable503());
 app.MapRelayApiDocs();
 app.MapDefaultEndpoints();
 app.Run();

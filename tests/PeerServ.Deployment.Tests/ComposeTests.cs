@@ -24,12 +24,12 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
-    public async Task E2ESuite_ScaledToTwoIngestAndTwoMailboxQuery_EveryCasePassesAndEveryReplicaServes()
+    public async Task E2ESuite_ScaledToTwoIngestTwoMailboxQueryAndTwoLive_EveryCasePassesAndEveryReplicaServes()
     {
         await using var compose = new ComposeProject("compose.mongo-wire.yml", "compose.e2e.yml");
-        compose.Environment["PEERSERV_E2E_REPLICAS"] = "ingest=2,mailbox-query=2";
+        compose.Environment["PEERSERV_E2E_REPLICAS"] = "ingest=2,mailbox-query=2,live=2";
 
-        var (exit, output) = await compose.RunAsync("up", "--exit-code-from", "e2e", "--scale", "ingest=2", "--scale", "mailbox-query=2");
+        var (exit, output) = await compose.RunAsync("up", "--exit-code-from", "e2e", "--scale", "ingest=2", "--scale", "mailbox-query=2", "--scale", "live=2");
 
         AssertSuitePassed(exit, output);
         var replicas = (await compose.CheckAsync("ps", "-q", "ingest")).Split('\n', StringSplitOptions.RemoveEmptyEntries);

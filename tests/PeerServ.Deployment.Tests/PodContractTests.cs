@@ -11,7 +11,7 @@ namespace PeerServ.Deployment.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class PodContractTests(PodCluster cluster) : IClassFixture<PodCluster>
 {
-    public static TheoryData<string> Deployments() => new("peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack");
+    public static TheoryData<string> Deployments() => new("peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-live");
 
     [Theory]
     [MemberData(nameof(Deployments))]

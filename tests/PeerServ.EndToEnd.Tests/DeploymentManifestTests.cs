@@ -14,7 +14,7 @@ public sealed class DeploymentManifestTests
         return ([.. json.RootElement.GetProperty("documents").EnumerateArray().Select(e => e.Clone())], [.. json.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.Clone())]);
     });
 
-    private static readonly string[] Deployments = ["peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack"];
+    private static readonly string[] Deployments = ["peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-live"];
 
     [Fact]
     public void Kustomize_EveryObject_ValidAgainstKubernetesSchemas()
@@ -42,6 +42,7 @@ public sealed class DeploymentManifestTests
     [InlineData("peerserv-ingest")]
     [InlineData("peerserv-mailbox-query")]
     [InlineData("peerserv-ack")]
+    [InlineData("peerserv-live")]
     public void Deployment_HasProbesLimitsSecurityAndGracefulTermination(string name)
     {
         var pod = Object("Deployment", name).GetProperty("spec").GetProperty("template").GetProperty("spec");
@@ -92,6 +93,10 @@ public sealed class DeploymentManifestTests
 
         Assert.False(Matches(protectedPods, PodLabels("peerserv-gateway")));
         Assert.True(Matches(Assert.Single(httpFrom.EnumerateArray()).GetProperty("podSelector").GetProperty("matchLabels"), PodLabels("peerserv-gateway")));
+        var fromLive = Object("NetworkPolicy", "peerserv-ingest-from-live").GetProperty("spec");
+        Assert.True(Matches(fromLive.GetProperty("podSelector").GetProperty("matchLabels"), PodLabels("peerserv-ingest")));
+        Assert.True(Matches(Assert.Single(fromLive.GetProperty("ingress")[0].GetProperty("from").EnumerateArray()).GetProperty("podSelector").GetProperty("matchLabels"), PodLabels("peerserv-live")));
+        Assert.False(Matches(fromLive.GetProperty("podSelector").GetProperty("matchLabels"), PodLabels("peerserv-mailbox-query")));
         var ingress = Assert.Single(Rendered.Value.Documents, d => d.GetProperty("kind").GetString() == "Ingress");
         Assert.Equal("peerserv-gateway", ingress.GetProperty("spec").GetProperty("rules")[0].GetProperty("http").GetProperty("paths")[0].GetProperty("backend").GetProperty("service").GetProperty("name").GetString());
     }
@@ -119,8 +124,8 @@ public sealed class DeploymentManifestTests
             // Published on loopback unless PEERSERV_PUBLISH says otherwise.
             Assert.Contains("- 127.0.0.1:8080:8080/tcp", config, StringComparison.Ordinal);
             Assert.Single(lines, line => line.Trim() == "ports:");
-            // ingest, mailbox-query and ack wait for mongo and rabbitmq (2 each), the gateway for the three services.
-            Assert.Equal(9, lines.Count(line => line.Trim() == "condition: service_healthy"));
+            // ingest, mailbox-query, ack and live wait for mongo and rabbitmq (2 each), the gateway for the four services.
+            Assert.Equal(12, lines.Count(line => line.Trim() == "condition: service_healthy"));
             Assert.Contains("--replSet", config, StringComparison.Ordinal);
             Assert.Contains("rabbitmq:3.13-management", config, StringComparison.Ordinal);
         }

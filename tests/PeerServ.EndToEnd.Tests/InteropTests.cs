@@ -44,3 +44,19 @@ public sealed class DistributedInteropTests(DistributedStack stack)
     [MemberData(nameof(Cases))]
     public Task RealClients_ThroughGatewayOfDistributedStack(string @case) => stack.Interop.AssertCaseAsync(@case);
 }
+
+/// <summary>Live delivery across the distributed stack's two live replicas, seen from the replicas themselves.</summary>
+[Collection(DistributedStackCollection.Name)]
+public sealed class LiveReplicaTests(DistributedStack stack)
+{
+    [Fact]
+    public async Task LiveListenersThroughTheGateway_LandOnBothReplicas_AndBothDeliver()
+    {
+        // The suite's case with four listeners and HTTP and socket sends to each: it passed only if every message arrived.
+        await stack.Interop.AssertCaseAsync("live: listeners spread over the live replicas all get their messages, sent over HTTP and over sockets");
+
+        var delivered = await Task.WhenAll(new[] { stack["live-1"], stack["live-2"] }.Select(p => p.MetricAsync("peerserv_live_delivered_total")));
+
+        Assert.All(delivered, d => Assert.True(d > 0, $"a live replica delivered nothing: {string.Join(", ", delivered)}"));
+    }
+}

@@ -59,6 +59,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         // Every test identity handshakes from 127.0.0.1; the limit itself is tested in PeerServ.Auth.Tests.
         start.Environment["RateLimits__HandshakesPerMinute"] = "100000";
         start.Environment["RateLimits__UnverifiedPerMinute"] = "1000000";
+        start.Environment["RateLimits__HandshakesPerSecondTotal"] = "0";
         var management = managementListener ? new Uri($"http://127.0.0.1:{FreePort()}") : url;
         if (managementListener)
         {

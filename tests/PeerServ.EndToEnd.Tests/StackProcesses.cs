@@ -3,7 +3,7 @@ using PeerServ.Auth.Crypto;
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>
-/// Gateway + ingest + mailbox-query replica(s) + ack as real processes on fixed loopback ports (so that one can be
+/// Gateway + ingest + mailbox-query replica(s) + ack + live replica(s) as real processes on fixed loopback ports (so that one can be
 /// killed and restarted where the gateway expects it), over the given RabbitMQ and MongoDB-wire servers.
 /// </summary>
 public class StackProcesses : IAsyncDisposable
@@ -21,7 +21,7 @@ public class StackProcesses : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Processes => [.. _running.Values];
 
-    public async Task StartAsync(string mongo, string rabbit, int queryReplicas)
+    public async Task StartAsync(string mongo, string rabbit, int queryReplicas, int liveReplicas = 0)
     {
         var common = new Dictionary<string, string>
         {
@@ -38,6 +38,16 @@ public class StackProcesses : IAsyncDisposable
         }
 
         Define("ack", "services/PeerServ.Ack", common, gateway, "ack", "d1");
+        var live = new Dictionary<string, string>(common)
+        {
+            ["Auth__ServerPrivateKey"] = ServerKey.ToHex(),
+            ["Live__IngestUrl"] = $"http://127.0.0.1:{_specs["ingest"].Port}/",
+        };
+        for (var i = 1; i <= liveReplicas; i++)
+        {
+            Define($"live-{i}", "services/PeerServ.Live", live, gateway, "live", $"d{i}");
+        }
+
         _specs["gateway"] = ("gateway/PeerServ.Gateway", ServiceProcess.FreePort(), gateway);
         foreach (var name in _specs.Keys)
         {

@@ -30,6 +30,7 @@ public class StandaloneFactory : WebApplicationFactory<StandaloneHost>
         // Every test identity handshakes from the same (test) address.
         builder.UseSetting("RateLimits:HandshakesPerMinute", "100000");
         builder.UseSetting("RateLimits:UnverifiedPerMinute", "1000000");
+        builder.UseSetting("RateLimits:HandshakesPerSecondTotal", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

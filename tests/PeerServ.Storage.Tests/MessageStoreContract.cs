@@ -269,6 +269,26 @@ public abstract class MessageStoreContract
     }
 
     [Fact]
+    public async Task Get_ReturnsOneSendersMessageWithItsBody_NothingOnceAcknowledgedOrExpired()
+    {
+        await Store.InsertAsync(Message("alice", "in-box", "from alice", T0, ("bob", "same")), None);
+        await Store.InsertAsync(Message("carol", "in-box", "from carol", T0.AddSeconds(1), ("bob", "same")), None);
+
+        var alices = await Store.GetAsync("bob", "same", "alice", T0, None);
+        var carols = await Store.GetAsync("bob", "same", "carol", T0, None);
+        var expired = await Store.GetAsync("bob", "same", "alice", T0.AddDays(31), None);
+        var unknown = await Store.GetAsync("bob", "other", "alice", T0, None);
+        await Store.AcknowledgeAsync("bob", ["same"], None);
+        var acknowledged = await Store.GetAsync("bob", "same", "alice", T0, None);
+
+        Assert.Equal(("bob", "same", "in-box", "alice", "from alice", T0), (alices!.Recipient, alices.MessageId, alices.MessageBox, alices.Sender, alices.Body, alices.CreatedAt));
+        Assert.Equal("from carol", carols!.Body);
+        Assert.Null(expired);
+        Assert.Null(unknown);
+        Assert.Null(acknowledged);
+    }
+
+    [Fact]
     public async Task Outbox_MarkingOneSendersEventLeavesAnotherSendersSameIdPending()
     {
         await Store.InsertAsync(Message("alice", "inbox", "from alice", T0, ("bob", "same")), None);
