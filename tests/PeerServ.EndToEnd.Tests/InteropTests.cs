@@ -1,3 +1,5 @@
+using PeerServ.Auth.Crypto;
+using PeerServ.Client.Live;
 using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
@@ -58,5 +60,51 @@ public sealed class LiveReplicaTests(DistributedStack stack)
         var delivered = await Task.WhenAll(new[] { stack["live-1"], stack["live-2"] }.Select(p => p.MetricAsync("peerserv_live_delivered_total")));
 
         Assert.All(delivered, d => Assert.True(d > 0, $"a live replica delivered nothing: {string.Join(", ", delivered)}"));
+    }
+
+    [Fact]
+    public async Task SocketsOnDifferentReplicas_ThroughTheGateway_GetEachOthersSocketSendsAndHttpSends()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clients = new List<LiveClient>();
+        try
+        {
+            // Connect through the gateway until two sessions carry different replica tags (sid "<tag>.<random>").
+            for (var i = 0; i < 12 && clients.Select(Tag).Distinct().Count() < 2; i++)
+            {
+                clients.Add(await LiveClient.ConnectAsync(stack.Gateway.Url, PrivateKey.Generate(), stack.ServerKey.PublicKey, ct));
+            }
+
+            var first = clients[0];
+            var other = clients.FirstOrDefault(c => Tag(c) != Tag(first));
+            Assert.True(other is not null, $"every session landed on one replica: {string.Join(", ", clients.Select(c => c.SessionId))}");
+            using var http = new RelayClient(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler());
+
+            var ack = await first.SendAsync(other.Identity.Hex, "cross", "from a socket on the other replica", "x-1", ct);
+            var pushed = await NextAsync(other, ct);
+            var (sent, _) = await http.SendAsync(first.Identity.Hex, "cross", "over http", "x-2");
+            var back = await NextAsync(first, ct);
+
+            Assert.True(ack.Succeeded, ack.Description);
+            Assert.Equal(("x-1", first.Identity.Hex, "from a socket on the other replica"), (pushed.MessageId, pushed.Sender, pushed.Body));
+            Assert.Equal(System.Net.HttpStatusCode.OK, sent);
+            Assert.Equal(("x-2", "over http"), (back.MessageId, back.Body));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Tag(LiveClient client) => client.SessionId.Split('.')[0];
+
+    private static async Task<LiveMessage> NextAsync(LiveClient client, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        return await client.Messages.ReadAsync(timeout.Token);
     }
 }
