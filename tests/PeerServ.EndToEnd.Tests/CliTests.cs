@@ -123,6 +123,32 @@ public sealed class CliTests : IAsyncLifetime
         Assert.NotEmpty(identity);
     }
 
+    [Fact]
+    public async Task Cli_Listen_PrintsMessagesAsTheyArrive_OfTheNamedBoxOnly()
+    {
+        var key = Path.Combine(_data, "listen.key");
+        var identity = (await Cli(0, "keygen", "--out", key, "--json")).GetProperty("identityKey").GetString()!;
+        var senderKey = Path.Combine(_data, "listen-sender.key");
+        await Cli(0, "keygen", "--out", senderKey, "--json");
+
+        var listening = Run(null, "listen", "--box", "live-box", "--count", "2", "--json", "--key-file", key);
+        // Live delivery carries only what arrives while connected: keep sending until the listener has printed two.
+        for (var i = 0; !listening.IsCompleted && i < 60; i++)
+        {
+            await Run(null, "send", "--to", identity, "--box", i % 2 == 0 ? "live-box" : "other-box", "--id", $"l{i}", "--key-file", senderKey, $"live {i}");
+            await Task.WhenAny(listening, Task.Delay(250, TestContext.Current.CancellationToken));
+        }
+
+        var (code, output, error) = await listening;
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.True(code == 0, $"listen exited {code}: {error}");
+        Assert.Contains("listening as " + identity, error, StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Equal("live-box", l.GetProperty("messageBox").GetString()));
+        Assert.All(lines, l => Assert.StartsWith("live ", l.GetProperty("body").GetString(), StringComparison.Ordinal));
+    }
+
     private async Task<JsonElement> Cli(int expectedCode, params string[] args)
     {
         var (code, output, error) = await Run(null, args);

@@ -13,6 +13,8 @@ internal sealed record CliOptions(string Command, IReadOnlyList<string> Argument
           peerserv list --box NAME [--wait S]                  list a box (tab-separated; control characters in
                                                                bodies are escaped); --wait long-polls up to S seconds
           peerserv ack ID [ID …]                               acknowledge (delete) messages
+          peerserv listen [--box NAME] [--count N]             print messages as they arrive (live delivery), of
+                                                               every box or only NAME; stop after N (else Ctrl+C)
 
         options:
           --server URL           relay URL                               [$PEERSERV_SERVER or http://localhost:8080]

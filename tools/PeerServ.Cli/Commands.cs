@@ -69,6 +69,9 @@ internal static class Commands
                 return Print(cli, stdout, reply, r => $"acknowledged: {r["acknowledged"]}");
             }
 
+            case "listen":
+                return await ListenAsync(cli, stdout);
+
             default:
                 throw new CliException($"Unknown command '{cli.Command}'.\n\n{CliOptions.Usage}", 2);
         }
@@ -109,14 +112,76 @@ internal static class Commands
         return Print(cli, stdout, result, r => r["privateKey"] is null ? $"identity key {r["identityKey"]} written to {r["keyFile"]}" : $"private key  {r["privateKey"]}\nidentity key {r["identityKey"]}");
     }
 
+    /// <summary>Live delivery: one line per message as it arrives (the list's fields, escaped in text mode; --json one object per line).</summary>
+    private static async Task<int> ListenAsync(CliOptions cli, TextWriter stdout)
+    {
+        var key = LoadKey(cli);
+        var baseUri = ServerUri(cli);
+        var box = cli.Option("box");
+        var count = cli.Option("count") is { } n ? int.TryParse(n, out var c) && c > 0 ? c : throw new CliException("--count takes a positive number.", 2) : int.MaxValue;
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        PeerServ.Client.Live.LiveClient live;
+        try
+        {
+            live = await PeerServ.Client.Live.LiveClient.ConnectAsync(baseUri, key, cancellationToken: stop.Token);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException or PeerServ.Client.Live.LiveClientException or TimeoutException)
+        {
+            throw new CliException($"Cannot listen at {baseUri}: {ex.Message}", 5);
+        }
+
+        await using (live)
+        {
+            await Console.Error.WriteLineAsync($"listening as {key.PublicKey.Hex}{(box is null ? "" : $" on box {box}")} (Ctrl+C stops)");
+            try
+            {
+                while (count > 0 && await live.Messages.WaitToReadAsync(stop.Token))
+                {
+                    while (count > 0 && live.Messages.TryRead(out var message))
+                    {
+                        if (box is not null && message.MessageBox != box)
+                        {
+                            continue;
+                        }
+
+                        count--;
+                        var result = new JsonObject { ["messageBox"] = message.MessageBox, ["messageId"] = message.MessageId, ["sender"] = message.Sender, ["createdAt"] = message.CreatedAt, ["body"] = message.Body };
+                        Print(cli, stdout, result, r => string.Join('\t', ListedFields.Select(field => TerminalText.Escape((string?)r[field]))));
+                        await stdout.FlushAsync(stop.Token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
+
+            if (count > 0)
+            {
+                throw new CliException($"The relay ended the live connection: {live.Closed}", 5);
+            }
+        }
+
+        return 0;
+    }
+
+    private static Uri ServerUri(CliOptions cli)
+    {
+        var server = cli.Option("server") ?? Environment.GetEnvironmentVariable("PEERSERV_SERVER") ?? "http://localhost:8080";
+        return Uri.TryCreate(server, UriKind.Absolute, out var baseUri) && baseUri.Scheme is "http" or "https"
+            ? baseUri
+            : throw new CliException($"--server must be an http(s) URL, not '{server}'.", 2);
+    }
+
     private static async Task<JsonObject> PostAsync(CliOptions cli, string path, JsonObject body)
     {
         var key = LoadKey(cli);
-        var server = cli.Option("server") ?? Environment.GetEnvironmentVariable("PEERSERV_SERVER") ?? "http://localhost:8080";
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
-        {
-            throw new CliException($"--server must be an http(s) URL, not '{server}'.", 2);
-        }
+        var baseUri = ServerUri(cli);
 
         HttpMessageHandler handler = (cli.Option("protocol") ?? "brc104") switch
         {
