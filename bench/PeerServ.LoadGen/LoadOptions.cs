@@ -22,7 +22,10 @@ internal sealed record LoadOptions(
     int LargeSenders,
     int LargeRecipients,
     int LargeBytes,
-    TimeSpan Pace)
+    TimeSpan Pace,
+    int Sockets,
+    int Rate,
+    int Senders)
 {
     public const string Usage = """
         peerserv load generator: N identities, each with its own authenticated session, against a relay.
@@ -52,6 +55,14 @@ internal sealed record LoadOptions(
           --large-recipients N   recipients per large send (throw-away keys)         [100]
           --large-bytes B        body size of a large send                           [1048576]
           --pace-ms MS           pause between a small sender's sends               [50]
+        live-idle: --sockets authenticated live connections (one identity each) are opened and held for --duration
+        while the servers' RSS and CPU are sampled; memory per socket is what they added.
+          --sockets N            live connections to open                            [1000]
+        live-delivery: --identities listeners each hold one live connection; --senders HTTP identities send to random
+        listeners at --rate messages per second in all (open loop, for --duration after --warmup); each delivery's
+        latency is from the send's scheduled time to its arrival on the socket.
+          --rate R               HTTP sends per second, in all                       [500]
+          --senders N            sending identities                                  [16]
         Exit code 0 only when nothing was lost, duplicated or misattributed and no request failed.
         """;
 
@@ -90,16 +101,19 @@ internal sealed record LoadOptions(
             Int("large-senders", 3),
             Int("large-recipients", 100),
             Int("large-bytes", 1 << 20),
-            TimeSpan.FromMilliseconds(Int("pace-ms", 50)));
+            TimeSpan.FromMilliseconds(Int("pace-ms", 50)),
+            Int("sockets", 1000),
+            Int("rate", 500),
+            Int("senders", 16));
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys)}\n{Usage}");
         }
 
-        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady" or "big-list" or "large-sends") || options.Identities < 1
+        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady" or "big-list" or "large-sends" or "live-idle" or "live-delivery") || options.Identities < 1
             || options.Recipients < 1 || options.Recipients > options.Identities || options.BodyBytes < 1 || options.Messages < 1 || options.AckBatch < 1
             || (options.Mode == "big-list" && options.Identities < 2) || options.Lists < 1 || options.Rounds < 1 || options.LargeSenders < 0
-            || options.LargeRecipients < 1 || options.LargeBytes < 1 || options.Pace < TimeSpan.Zero)
+            || options.LargeRecipients < 1 || options.LargeBytes < 1 || options.Pace < TimeSpan.Zero || options.Sockets < 1 || options.Rate < 1 || options.Senders < 1)
         {
             throw new ArgumentException($"Invalid options.\n{Usage}");
         }

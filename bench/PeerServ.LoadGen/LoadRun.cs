@@ -23,6 +23,11 @@ internal sealed partial class LoadRun(LoadOptions options)
         _identities = [.. Enumerable.Range(0, options.Identities).Select(i => new Identity(i, options.Url, options.Protocol, pool))];
         Console.WriteLine($"{options.Identities} identities, {options.Protocol}, {options.Mode}, {options.Messages} messages of {options.BodyBytes} bytes to {options.Recipients} recipient(s), against {options.Url}");
 
+        if (options.Mode is "live-idle" or "live-delivery")
+        {
+            return options.Mode == "live-idle" ? await LiveIdleAsync() : await LiveDeliveryAsync(pool);
+        }
+
         await PhaseAsync("handshake", async (identity, m) => await m.TimeAsync(async () => { await identity.HandshakeAsync(); return 0; }));
         if (options.Mode == "steady")
         {

@@ -44,7 +44,11 @@ public sealed partial class ComposeTests
     {
         var suite = string.Join('\n', output.Split('\n').Where(l => l.StartsWith("e2e_", StringComparison.Ordinal)));
         var summary = Summary().Match(suite);
-        Assert.True(exit == 0 && summary.Success, $"compose exited {exit}; the suite said:\n{Docker.Tail(suite, 80)}\n--- compose:\n{Docker.Tail(output, 40)}");
+        // The failed cases first, with what they said (the lines after each [FAIL] up to the next case), then the tail.
+        var lines = suite.Split('\n');
+        var failures = string.Join('\n', lines.Select((line, i) => (line, i)).Where(x => x.line.Contains("[FAIL]", StringComparison.Ordinal))
+            .SelectMany(x => lines.Skip(x.i).Take(25)));
+        Assert.True(exit == 0 && summary.Success, $"compose exited {exit}; failed cases:\n{failures}\n--- the suite's last lines:\n{Docker.Tail(suite, 40)}\n--- compose:\n{Docker.Tail(output, 40)}");
         Assert.True(int.Parse(summary.Groups["total"].Value, System.Globalization.CultureInfo.InvariantCulture) >= MinimumCases, summary.Value);
         Assert.Equal(("0", "0", "0", "0"), (summary.Groups["errors"].Value, summary.Groups["failed"].Value, summary.Groups["skipped"].Value, summary.Groups["notrun"].Value));
     }

@@ -60,6 +60,10 @@ public sealed class ConnectionLimitTests
         return socket;
     }
 
+    private static bool IsComplete(string response) =>
+        response.Contains("\r\n\r\n", StringComparison.Ordinal)
+        && (response.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) ? response.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal) : response.EndsWith("hi", StringComparison.Ordinal));
+
     /// <summary>One keep-alive GET on the connection: the response head, or "" when the server closed the connection.</summary>
     private static async Task<string> GetAsync(Socket socket, CancellationToken ct)
     {
@@ -69,8 +73,20 @@ public sealed class ConnectionLimitTests
             var buffer = new byte[4096];
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            var n = await socket.ReceiveAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, n);
+            // One response, whole: a read may stop anywhere in it (a chunked body ends with its zero-length chunk).
+            var response = new StringBuilder();
+            while (!IsComplete(response.ToString()))
+            {
+                var n = await socket.ReceiveAsync(buffer, timeout.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                response.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            return response.ToString();
         }
         catch (SocketException)
         {

@@ -168,13 +168,16 @@ export function registerLiveCases (test, { base, MessageBoxClient, ProtoWallet, 
     const alice = user(); const bob = user(); const b = box(); const got = inbox()
     try {
       await bob.client.listenForLiveMessages({ messageBox: b, onMessage: got.onMessage })
+      // The client does not wait for the relay's answers; the case does, so that no send overtakes the leave.
+      const left = new Promise(resolve => bob.client.testSocket.on('leftRoom', resolve))
       await bob.client.leaveRoom(b)
-      await sleep(300)
+      assert.ok(await Promise.race([left, sleep(8000).then(() => null)]), 'leftRoom was not received')
       await alice.client.sendMessage({ recipient: bob.identity, messageBox: b, body: 'while away' }, base)
       await sleep(1000)
       assert.deepEqual(got.received.map(m => m.body), [], 'a message was delivered after leaveRoom')
+      const joined = new Promise(resolve => bob.client.testSocket.on('joinedRoom', d => { if (d?.roomId === `${bob.identity}-${b}`) resolve(d) }))
       await bob.client.joinRoom(b)
-      await sleep(300)
+      assert.ok(await Promise.race([joined, sleep(8000).then(() => null)]), 'joinedRoom was not received')
       await alice.client.sendMessage({ recipient: bob.identity, messageBox: b, body: 'back again' }, base)
       await got.next(m => m.body === 'back again')
       const listed = await list({ post: authFetchUserFor(bob.key) }, b)

@@ -30,6 +30,7 @@ internal sealed class EngineSession
     private WebSocket? _socket;
     private long _queuedBytes;
     private int _polling;
+    private bool _probed;
     private int _closed;
     private long _pingSentAt;
     private long _lastPingAt;
@@ -153,6 +154,12 @@ internal sealed class EngineSession
         lock (_lock)
         {
             _pollCancel = cancel;
+            if (_probed)
+            {
+                // An upgrade is under way: a poll that arrives after the probe (it may have been in flight) is answered
+                // with a noop at once, or the client, which waits for it before sending the upgrade, would stall.
+                cancel.Cancel();
+            }
         }
 
         try
@@ -238,14 +245,14 @@ internal sealed class EngineSession
                 if (text == EnginePacket.ProbePing)
                 {
                     await SendFrameAsync(socket, EnginePacket.ProbePong, receiving.Token);
-                    CancelPoll();
+                    CancelPoll(probed: true);
                 }
                 else if (text == EnginePacket.Upgrade && !IsClosed)
                 {
                     _socket = socket;
                     Transport = EngineTransport.WebSocket;
                     upgrading = false;
-                    CancelPoll();
+                    CancelPoll(probed: true);
                     writer = WriteLoopAsync(socket, receiving);
                 }
                 else
@@ -262,6 +269,7 @@ internal sealed class EngineSession
         if (upgrading)
         {
             // An upgrade that never completed leaves the polling session as it was (or as it closed meanwhile).
+            CancelPoll(probed: false);
             await CloseSocketAsync(socket, "upgrade abandoned");
             return;
         }
@@ -270,11 +278,16 @@ internal sealed class EngineSession
         await writer;
     }
 
-    private void CancelPoll()
+    /// <summary>Answers a waiting poll (with a noop) and records whether an upgrade probe has been answered.</summary>
+    private void CancelPoll(bool probed)
     {
         lock (_lock)
         {
-            _pollCancel?.Cancel();
+            _probed = probed;
+            if (probed)
+            {
+                _pollCancel?.Cancel();
+            }
         }
     }
 
