@@ -52,4 +52,28 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
             verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
         Assert.Contains("verdict: OK", await output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("live-delivery", "--identities", "8", "--senders", "2", "--rate", "40", "--warmup", "1", "--duration", "3")]
+    [InlineData("live-idle", "--sockets", "20", "--duration", "1")]
+    public async Task LoadGenerator_LiveModes_ShortRun_EverySocketHeldEveryMessageDelivered(string mode, params string[] arguments)
+    {
+        var results = Path.Combine(_data, $"{mode}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Repository.BuiltDll("bench/PeerServ.LoadGen"), "--url", _host.Url.ToString(), "--mode", mode, "--results", results }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+
+        Assert.True(process.ExitCode == 0, $"load generator exited {process.ExitCode}\n{await output}\n{await errors}");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
+        var verdict = json.RootElement.GetProperty("verdict");
+        Assert.True(verdict.GetProperty("Confirmed").GetInt32() > 0);
+        Assert.Equal((0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+    }
 }
