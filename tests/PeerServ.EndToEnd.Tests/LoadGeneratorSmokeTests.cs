@@ -27,36 +27,29 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
     [InlineData("steady", "brc31")]
     public async Task LoadGenerator_ShortRun_NothingLostDuplicatedOrMisattributed(string mode, string protocol)
     {
-        var results = Path.Combine(_data, $"{mode}.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            Repository.BuiltDll("bench/PeerServ.LoadGen"), "--url", _host.Url.ToString(), "--protocol", protocol, "--mode", mode,
-            "--identities", "8", "--recipients", "2", "--messages", "300", "--warmup", "0", "--ack-batch", "25",
-            "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--results", results,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var (verdict, output) = await RunAsync(mode,
+            "--protocol", protocol, "--identities", "8", "--recipients", "2", "--messages", "300", "--warmup", "0", "--ack-batch", "25",
+            "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
-
-        Assert.True(process.ExitCode == 0, $"load generator exited {process.ExitCode}\n{await output}\n{await errors}");
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
-        var verdict = json.RootElement.GetProperty("verdict");
         Assert.Equal(600, verdict.GetProperty("Confirmed").GetInt32());
         Assert.Equal((0, 0, 0, 0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Duplicated").GetInt32(), verdict.GetProperty("Unexpected").GetInt32(),
             verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
-        Assert.Contains("verdict: OK", await output, StringComparison.Ordinal);
+        Assert.Contains("verdict: OK", output, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("live-delivery", "--identities", "8", "--senders", "2", "--rate", "40", "--warmup", "1", "--duration", "3")]
     [InlineData("live-idle", "--sockets", "20", "--duration", "1")]
     public async Task LoadGenerator_LiveModes_ShortRun_EverySocketHeldEveryMessageDelivered(string mode, params string[] arguments)
+    {
+        var (verdict, _) = await RunAsync(mode, arguments);
+
+        Assert.True(verdict.GetProperty("Confirmed").GetInt32() > 0);
+        Assert.Equal((0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+    }
+
+    /// <summary>Runs the load generator against the host; its verdict (from --results) and what it printed.</summary>
+    private async Task<(JsonElement Verdict, string Output)> RunAsync(string mode, params string[] arguments)
     {
         var results = Path.Combine(_data, $"{mode}.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -68,12 +61,10 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
 
         Assert.True(process.ExitCode == 0, $"load generator exited {process.ExitCode}\n{await output}\n{await errors}");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
-        var verdict = json.RootElement.GetProperty("verdict");
-        Assert.True(verdict.GetProperty("Confirmed").GetInt32() > 0);
-        Assert.Equal((0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+        return (json.RootElement.GetProperty("verdict").Clone(), await output);
     }
 }
