@@ -29,23 +29,18 @@ internal sealed class IdentityAssertionTransform(GatewayAssertion assertion) : I
     internal ValueTask ApplyAsync(RequestTransformContext context)
     {
         var headers = context.ProxyRequest.Headers;
-        foreach (var name in GatewayAssertion.Headers)
-        {
-            headers.Remove(name);
-        }
-
         if (context.HttpContext.GetPeerIdentity() is { } identity)
         {
             var request = context.HttpContext.Request;
-            headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, identity.IdentityKey.Hex);
-            headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
-            if (identity.RequestNonce.Length > 0)
-            {
-                headers.TryAddWithoutValidation(GatewayAssertion.RequestNonceHeader, identity.RequestNonce);
-            }
-
             var body = context.HttpContext.Features.Get<VerifiedRequestBody>()?.Bytes ?? ReadOnlyMemory<byte>.Empty;
-            headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, assertion.Create(identity, request.Method, request.Path.Value + request.QueryString.Value, body.Span));
+            assertion.Apply(headers, identity, request.Method, request.Path.Value + request.QueryString.Value, body.Span);
+        }
+        else
+        {
+            foreach (var name in GatewayAssertion.Headers)
+            {
+                headers.Remove(name);
+            }
         }
 
         return ValueTask.CompletedTask;

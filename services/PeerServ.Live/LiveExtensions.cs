@@ -33,12 +33,7 @@ public static class LiveExtensions
     /// <summary>Every live replica sees every MessageSent: a temporary (auto-delete) endpoint per instance.</summary>
     public static void AddLiveConsumers(this IBusRegistrationConfigurator bus)
     {
-        ArgumentNullException.ThrowIfNull(bus);
-        bus.AddConsumer<LiveDeliveryConsumer>().Endpoint(e =>
-        {
-            e.Temporary = true;
-            e.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        });
+        bus.AddPerInstanceConsumer<LiveDeliveryConsumer>();
     }
 
     /// <summary>The live deployable's transport: the client's address behind a configured proxy, then WebSockets.</summary>

@@ -18,12 +18,7 @@ public static class MailboxQueryExtensions
     /// <summary>MessageSent wakes waiting lists on every replica: a temporary (auto-delete) endpoint per instance.</summary>
     public static void AddListMessagesConsumers(this IBusRegistrationConfigurator bus)
     {
-        ArgumentNullException.ThrowIfNull(bus);
-        bus.AddConsumer<MessageSentConsumer>().Endpoint(e =>
-        {
-            e.Temporary = true;
-            e.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        });
+        bus.AddPerInstanceConsumer<MessageSentConsumer>();
     }
 
     /// <summary>The mailbox-query deployable: MongoDB store, RabbitMQ bus, trust in the gateway's identity assertion.</summary>

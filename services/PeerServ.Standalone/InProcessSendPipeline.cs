@@ -14,12 +14,6 @@ internal sealed class InProcessSendPipeline(MessageIngest ingest, IOptions<Relay
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(requestJson);
-        if (requestJson.Length > options.Value.MaxSendRequestBytes)
-        {
-            var tooLarge = Relay.Errors.RelayErrors.MessageBodyTooLarge;
-            return LiveSendOutcome.Failed(tooLarge.Status, tooLarge.Code, tooLarge.Description);
-        }
-
         var parsed = RelayCall<SendMessageRequest>.ParseBody(requestJson, options.Value);
         var outcome = parsed.Succeeded ? await ingest.SendAsync(sender.Hex, requestNonce, parsed.Value!, cancellationToken) : new SendOutcome(null, parsed.Error);
         if (outcome.Error is { } error)

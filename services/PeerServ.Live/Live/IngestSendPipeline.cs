@@ -22,10 +22,7 @@ internal sealed class IngestSendPipeline(HttpClient http, GatewayAssertion asser
         var identity = new PeerIdentity(sender, AuthProtocol.Brc104) { RequestNonce = requestNonce };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Value.IngestUrl!), SendPath)) { Content = new ByteArrayContent(requestJson) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(GatewayAssertion.IdentityHeader, sender.Hex);
-        request.Headers.TryAddWithoutValidation(GatewayAssertion.ProtocolHeader, identity.Protocol.ToString());
-        request.Headers.TryAddWithoutValidation(GatewayAssertion.RequestNonceHeader, requestNonce);
-        request.Headers.TryAddWithoutValidation(GatewayAssertion.AssertionHeader, assertion.Create(identity, "POST", SendPath, requestJson));
+        assertion.Apply(request.Headers, identity, "POST", SendPath, requestJson);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);

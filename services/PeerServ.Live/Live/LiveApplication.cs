@@ -30,10 +30,6 @@ internal sealed partial class LiveApplication(
         return socket;
     }
 
-    public void OnConnected(SocketConnection connection)
-    {
-    }
-
     public void OnClosed(SocketConnection connection, string reason)
     {
         var live = (LiveConnection)connection.State!;

@@ -7,9 +7,7 @@ namespace PeerServ.Live.SocketIO;
 /// <summary>The application above Socket.IO: a connection's events, in order.</summary>
 internal interface ISocketApplication
 {
-    void OnConnected(SocketConnection connection);
-
-    /// <summary>An event with its name and arguments (the JSON array after the name), valid only during the call.</summary>
+    /// <summary>An event: its name, and the whole event array ([name, ...arguments]), valid only during the call.</summary>
     void OnEvent(SocketConnection connection, string name, JsonElement arguments);
 
     void OnClosed(SocketConnection connection, string reason);
@@ -111,7 +109,6 @@ internal sealed partial class SocketConnection(EngineSession session, ISocketApp
 
         Namespace = packet.Namespace;
         Session.Send(SocketPacket.Encode(SocketPacketType.Connect, Namespace, $$"""{"sid":"{{Id}}"}"""));
-        application.OnConnected(this);
     }
 
     private void Dispatch(string json)

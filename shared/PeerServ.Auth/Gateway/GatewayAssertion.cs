@@ -65,6 +65,30 @@ public sealed class GatewayAssertion
         return $"{Version}.{time}.{nonce}.{Mac(time, nonce, identity.IdentityKey.Hex, identity.Protocol.ToString(), identity.RequestNonce, method, pathAndQuery, body)}";
     }
 
+    /// <summary>
+    /// Puts on <paramref name="headers"/> (an outgoing request to a service) everything a service needs to trust
+    /// <paramref name="identity"/> for this request: the identity, its protocol, its request nonce and the assertion
+    /// over method, target and body. Whatever a client sent under these names is removed first.
+    /// </summary>
+    public void Apply(System.Net.Http.Headers.HttpHeaders headers, PeerIdentity identity, string method, string pathAndQuery, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(identity);
+        foreach (var name in Headers)
+        {
+            headers.Remove(name);
+        }
+
+        headers.TryAddWithoutValidation(IdentityHeader, identity.IdentityKey.Hex);
+        headers.TryAddWithoutValidation(ProtocolHeader, identity.Protocol.ToString());
+        if (identity.RequestNonce.Length > 0)
+        {
+            headers.TryAddWithoutValidation(RequestNonceHeader, identity.RequestNonce);
+        }
+
+        headers.TryAddWithoutValidation(AssertionHeader, Create(identity, method, pathAndQuery, body));
+    }
+
     /// <summary>The identity the gateway vouched for, or null with the reason.</summary>
     public PeerIdentity? Verify(string? assertion, string? identityHex, string? protocol, string? requestNonce, string method, string pathAndQuery, ReadOnlySpan<byte> body, out string reason)
     {

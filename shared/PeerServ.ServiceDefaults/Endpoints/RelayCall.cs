@@ -67,7 +67,7 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
         if (context.Features.Get<VerifiedRequestBody>() is { } verified)
         {
             // The auth layer (or the gateway-assertion check) already holds the exact bytes: parse them, no second copy.
-            return verified.Bytes.Length > limit ? TooLarge(caller, limit) : Parse(caller, verified.Bytes, options);
+            return Parse(caller, verified.Bytes, options);
         }
 
         using var body = await BoundedBody.ReadAsync(request, limit, context.RequestAborted);
@@ -80,11 +80,18 @@ public sealed class RelayCall<TRequest> : IBindableFromHttpContext<RelayCall<TRe
     private static RelayCall<TRequest> Parse(PeerIdentity caller, ReadOnlyMemory<byte> json, RelayOptions options) => From(caller, ParseBody(json, options));
 
     /// <summary>
-    /// A request body parsed exactly as the endpoint parses it (depth limit, lone surrogates refused), for a caller that
-    /// is not an HTTP request: a live socket's send in the standalone host.
+    /// A request body parsed exactly as the endpoint parses it (its size limit, depth limit, lone surrogates refused),
+    /// for a caller that is not an HTTP request too: a live socket's send in the standalone host.
     /// </summary>
     public static Parsed<TRequest> ParseBody(ReadOnlyMemory<byte> json, RelayOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var limit = TRequest.MaxBodyBytes(options);
+        if (json.Length > limit)
+        {
+            return TRequest.TooLarge.With($"The request is larger than the limit of {limit} bytes.");
+        }
+
         using var document = BoundedBody.ParseObject(json, MaxJsonDepth);
         return document is null ? RelayErrors.InvalidJson : ParseGuarded(RelayInput.FromBody(document.RootElement), options);
     }

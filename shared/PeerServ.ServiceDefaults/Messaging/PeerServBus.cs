@@ -21,6 +21,21 @@ public sealed class BrokerOptions
 /// </summary>
 public static class PeerServBus
 {
+    /// <summary>
+    /// A consumer that every replica must run on every message (fan-out, not a shared work queue): a temporary,
+    /// auto-delete endpoint of its own per process instance.
+    /// </summary>
+    public static void AddPerInstanceConsumer<TConsumer>(this IBusRegistrationConfigurator bus)
+        where TConsumer : class, IConsumer
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        });
+    }
+
     /// <summary>RabbitMQ at "ConnectionStrings:RabbitMq" (required, validated at start-up): the distributed services.</summary>
     public static IServiceCollection AddPeerServRabbitMqBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers = null)
     {
