@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using PeerServ.Auth.Gateway;
 using PeerServ.Auth.Server;
@@ -25,8 +26,21 @@ public static class LiveExtensions
         services.AddSingleton<LiveHub>();
         services.AddSingleton<LiveApplication>();
         services.AddSingleton<IEngineHandlerFactory>(sp => sp.GetRequiredService<LiveApplication>());
-        services.AddSingleton<EngineServer>();
+        services.AddEngineServer();
         services.AddHostedService<LiveHeartbeat>();
+        return services;
+    }
+
+    /// <summary>
+    /// The Engine.IO server and, on every Kestrel endpoint, the connection middleware that serves a connection opening
+    /// with an Engine.IO WebSocket upgrade off the request pipeline (<see cref="EngineConnections"/>).
+    /// </summary>
+    internal static IServiceCollection AddEngineServer(this IServiceCollection services)
+    {
+        services.AddSingleton<EngineServer>();
+        services.AddSingleton<EngineConnections>();
+        services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>((kestrel, provider) => kestrel.ConfigureEndpointDefaults(listen =>
+            listen.Use(next => connection => provider.GetRequiredService<EngineConnections>().OnConnectionAsync(connection, next))));
         return services;
     }
 

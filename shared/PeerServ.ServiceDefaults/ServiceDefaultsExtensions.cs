@@ -116,11 +116,17 @@ public static class ServiceDefaultsExtensions
         }
     }
 
+    /// <summary>The most attribute combinations one metric records; beyond it OpenTelemetry counts into an overflow series.</summary>
+    public const int MetricSeriesLimit = 256;
+
     private static void AddRelayTelemetry(this WebApplicationBuilder builder)
     {
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter("MassTransit", RelayMetrics.MeterName, AuthMetrics.MeterName)
+                // Each metric stream allocates its points up front (2,000 by default, ≈ 144 KB each, ≈ 12 MB a process);
+                // no relay metric carries a per-identity or per-message attribute, so a few hundred series is plenty.
+                .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricSeriesLimit })
                 .AddPrometheusExporter()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PeerServ.Auth.Server;
 
 namespace PeerServ.Live.EngineIO;
 
@@ -11,10 +13,10 @@ internal sealed record EngineOptions(TimeSpan PingInterval, TimeSpan PingTimeout
     public static EngineOptions From(LiveOptions live) => new(live.PingInterval, live.PingTimeout, live.MaxPayloadBytes, live.MaxQueuedChars, live.MaxConnections);
 }
 
-/// <summary>Creates the layer above for each new session (the Socket.IO connection).</summary>
+/// <summary>Creates the layer above for each new session (the Socket.IO connection); the client key is what per-address limits key on.</summary>
 internal interface IEngineHandlerFactory
 {
-    IEngineHandler Create(EngineSession session, HttpContext context);
+    IEngineHandler Create(EngineSession session, string clientKey);
 }
 
 /// <summary>
@@ -66,6 +68,28 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
         }
 
         var sid = query["sid"].ToString();
+        if (transport == "websocket" && context.WebSockets.IsWebSocketRequest
+            && TakeWebSocket(sid, context.Request.Headers[ReplicaTagHeader].ToString(), ClientAddress.PartitionKey(context)) is { } taken)
+        {
+            WebSocket socket;
+            try
+            {
+                socket = await context.WebSockets.AcceptWebSocketAsync();
+            }
+            catch
+            {
+                taken.Abandon();
+                throw;
+            }
+
+            using (socket)
+            {
+                await taken.RunWebSocketAsync(socket, context.RequestAborted);
+            }
+
+            return;
+        }
+
         if (sid.Length == 0)
         {
             await OpenAsync(context, transport);
@@ -80,14 +104,8 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
 
         if (transport == "websocket")
         {
-            if (!context.WebSockets.IsWebSocketRequest || session.Transport != EngineTransport.Polling)
-            {
-                await ErrorAsync(context, 3, "Bad request");
-                return;
-            }
-
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunWebSocketAsync(socket, context.RequestAborted);
+            // Not a WebSocket request, or a session that is not (or no longer) on polling.
+            await ErrorAsync(context, 3, "Bad request");
             return;
         }
 
@@ -146,34 +164,55 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
             return;
         }
 
-        var direct = transport == "websocket";
-        if (direct && !context.WebSockets.IsWebSocketRequest)
+        if (transport == "websocket")
         {
+            // A direct WebSocket connection that is not a WebSocket request (those are taken before this).
             await ErrorAsync(context, 3, "Bad request");
             return;
         }
 
-        if (!direct && !HttpMethods.IsGet(context.Request.Method))
+        if (!HttpMethods.IsGet(context.Request.Method))
         {
             await ErrorAsync(context, 2, "Bad handshake method");
             return;
         }
 
-        var session = new EngineSession(NewSid(context.Request.Headers[ReplicaTagHeader].ToString()), direct ? EngineTransport.WebSocket : EngineTransport.Polling, _options, time, Remove);
-        session.Attach(handlers.Create(session, context));
-        _sessions[session.Id] = session;
-        var open = EnginePacket.Open(session.Id, canUpgrade: !direct, _options.PingInterval, _options.PingTimeout, _options.MaxPayloadBytes);
-        if (direct)
-        {
-            session.SendOpen(open);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunWebSocketAsync(socket, context.RequestAborted);
-            return;
-        }
-
+        var session = Open(context.Request.Headers[ReplicaTagHeader].ToString(), ClientAddress.PartitionKey(context), EngineTransport.Polling);
+        var open = EnginePacket.Open(session.Id, canUpgrade: true, _options.PingInterval, _options.PingTimeout, _options.MaxPayloadBytes);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentType = "text/plain; charset=UTF-8";
         await context.Response.WriteAsync(open, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The session a WebSocket request is for, when this server takes it: a new session for a direct connection (its
+    /// open packet queued), or the polling session it upgrades. Null when the request is refused (a full or stopping
+    /// server, an unknown or closed session, one not on polling, another protocol version): the HTTP endpoint answers
+    /// those with Engine.IO's errors.
+    /// </summary>
+    public EngineSession? TakeWebSocket(string sid, string replicaTag, string clientKey)
+    {
+        if (sid.Length == 0)
+        {
+            if (Stopping || _sessions.Count >= _options.MaxConnections)
+            {
+                return null;
+            }
+
+            var session = Open(replicaTag, clientKey, EngineTransport.WebSocket);
+            session.SendOpen(EnginePacket.Open(session.Id, canUpgrade: false, _options.PingInterval, _options.PingTimeout, _options.MaxPayloadBytes));
+            return session;
+        }
+
+        return _sessions.TryGetValue(sid, out var existing) && !existing.IsClosed && existing.Transport == EngineTransport.Polling ? existing : null;
+    }
+
+    private EngineSession Open(string replicaTag, string clientKey, EngineTransport transport)
+    {
+        var session = new EngineSession(NewSid(replicaTag), transport, _options, time, Remove);
+        session.Attach(handlers.Create(session, clientKey));
+        _sessions[session.Id] = session;
+        return session;
     }
 
     /// <summary>"&lt;tag&gt;.&lt;20 random base64url characters&gt;", or just the random part without a (well-formed) tag.</summary>

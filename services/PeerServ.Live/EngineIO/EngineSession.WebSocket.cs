@@ -77,15 +77,27 @@ internal sealed partial class EngineSession
         await writer;
     }
 
+    /// <summary>The WebSocket this session was taken for could not be accepted: a direct session closes, a polling one stays as it was.</summary>
+    public void Abandon()
+    {
+        if (Transport == EngineTransport.WebSocket && _socket is null)
+        {
+            Close("the WebSocket could not be accepted", flush: false);
+        }
+    }
+
     /// <summary>Sends what is queued until the session closes, then the WebSocket close; a client that does not answer it within 2 s is cut off.</summary>
     private async Task WriteLoopAsync(WebSocket socket, CancellationTokenSource receiving)
     {
         try
         {
-            await foreach (var packet in _outgoing.Reader.ReadAllAsync())
+            while (await _outgoing.WaitToReadAsync(CancellationToken.None))
             {
-                Interlocked.Add(ref _queuedBytes, -packet.Length);
-                await SendFrameAsync(socket, packet, CancellationToken.None);
+                while (_outgoing.TryRead(out var packet))
+                {
+                    Interlocked.Add(ref _queuedBytes, -packet.Length);
+                    await SendFrameAsync(socket, packet, CancellationToken.None);
+                }
             }
 
             await CloseSocketAsync(socket, _closeReason);

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 
 namespace PeerServ.Live.EngineIO;
 
@@ -14,12 +13,12 @@ internal interface IEngineHandler
 
 /// <summary>
 /// One Engine.IO 4 session: HTTP long-polling first, upgraded to a WebSocket or opened directly on one. Outgoing
-/// packets queue in one channel that a polling GET drains or, once on the WebSocket, one writer loop sends; a
+/// packets queue in one queue that a polling GET drains or, once on the WebSocket, one writer loop sends; a
 /// client that does not read gets closed once too much waits for it. Incoming packets go to the handler in order.
 /// </summary>
 internal sealed partial class EngineSession
 {
-    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly PacketQueue _outgoing = new();
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -77,7 +76,7 @@ internal sealed partial class EngineSession
             return false;
         }
 
-        return _outgoing.Writer.TryWrite(packet);
+        return _outgoing.TryWrite(packet);
     }
 
     /// <summary>
@@ -94,16 +93,14 @@ internal sealed partial class EngineSession
         _closeReason = reason;
         if (Transport == EngineTransport.Polling && flush)
         {
-            _outgoing.Writer.TryWrite(EnginePacket.Close);
+            _outgoing.TryWrite(EnginePacket.Close);
         }
 
-        _outgoing.Writer.TryComplete();
+        _outgoing.Complete();
         if (!flush)
         {
             _socket?.Abort();
-            while (_outgoing.Reader.TryRead(out _))
-            {
-            }
+            _outgoing.Clear();
         }
 
         _ended?.Invoke(this);
@@ -162,18 +159,21 @@ internal sealed partial class EngineSession
 
         try
         {
-            if (!await _outgoing.Reader.WaitToReadAsync(cancel.Token))
-            {
-                return new PollResult(EnginePacket.Close);
-            }
-
             var packets = new List<string>();
-            var chars = 0;
-            while (chars < _options.MaxPayloadBytes && _outgoing.Reader.TryRead(out var packet))
+            while (packets.Count == 0)
             {
-                Interlocked.Add(ref _queuedBytes, -packet.Length);
-                packets.Add(packet);
-                chars += packet.Length + 1;
+                if (!await _outgoing.WaitToReadAsync(cancel.Token))
+                {
+                    return new PollResult(EnginePacket.Close);
+                }
+
+                var chars = 0;
+                while (chars < _options.MaxPayloadBytes && _outgoing.TryRead(out var packet))
+                {
+                    Interlocked.Add(ref _queuedBytes, -packet.Length);
+                    packets.Add(packet);
+                    chars += packet.Length + 1;
+                }
             }
 
             return new PollResult(EnginePacket.Join(packets));

@@ -21,9 +21,9 @@ internal sealed partial class LiveApplication(
     private readonly LiveOptions _options = options.Value;
     private readonly ConcurrentDictionary<LiveConnection, byte> _unverified = new();
 
-    public IEngineHandler Create(EngineSession session, HttpContext context)
+    public IEngineHandler Create(EngineSession session, string clientKey)
     {
-        var socket = new SocketConnection(session, this, ClientAddress.PartitionKey(context), logger);
+        var socket = new SocketConnection(session, this, clientKey, logger);
         var connection = new LiveConnection(socket, new Brc103SocketPeer(server, auth.Value.MaxNoncesPerSession), _options, time);
         socket.State = connection;
         _unverified[connection] = 0;

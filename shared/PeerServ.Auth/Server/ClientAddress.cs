@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace PeerServ.Auth.Server;
@@ -15,6 +16,30 @@ public static class ClientAddress
     {
         ArgumentNullException.ThrowIfNull(context);
         return PartitionKey(context.Connection.RemoteIpAddress);
+    }
+
+    /// <summary>
+    /// The client's address as the forwarded-headers middleware configured from <see cref="ForwardedNetworkOptions"/>
+    /// makes it, for a connection served without that middleware: the right-most X-Forwarded-For entry when the
+    /// connection comes from a trusted proxy (and the entry is an address), the connection's own address otherwise.
+    /// </summary>
+    public static IPAddress? Behind(IPAddress? remote, string? forwardedFor, ForwardedHeadersOptions trusted)
+    {
+        ArgumentNullException.ThrowIfNull(trusted);
+        if (remote is null || string.IsNullOrWhiteSpace(forwardedFor) || !IsTrusted(remote, trusted))
+        {
+            return remote;
+        }
+
+        var last = forwardedFor[(forwardedFor.LastIndexOf(',') + 1)..].Trim();
+        return IPEndPoint.TryParse(last, out var endPoint) ? endPoint.Address : remote;
+    }
+
+    private static bool IsTrusted(IPAddress remote, ForwardedHeadersOptions trusted)
+    {
+        var v4 = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        return trusted.KnownProxies.Contains(remote) || trusted.KnownProxies.Contains(v4)
+            || trusted.KnownIPNetworks.Any(network => network.Contains(remote) || network.Contains(v4));
     }
 
     public static string PartitionKey(IPAddress? address)
