@@ -98,6 +98,26 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProxyThatPoolsConnections_StillSendsTheUpgradeOnAConnectionOfItsOwn()
+    {
+        // A reverse proxy (YARP in the gateway) sends the polling requests and then the upgrade through one pool of
+        // connections; polling answers close theirs, so the upgrade cannot land on one that already served a request.
+        var ct = TestContext.Current.CancellationToken;
+        using var pool = new SocketsHttpHandler();
+        using var http = new HttpClient(pool, disposeHandler: false) { BaseAddress = _http };
+        var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling", ct);
+        var sid = open.Split('"')[3];
+        using var client = new ClientWebSocket();
+
+        await client.ConnectAsync(WebSocketUri("&sid=" + Uri.EscapeDataString(sid)), new HttpMessageInvoker(pool, disposeHandler: false), ct);
+        await SendAsync(client, "2probe", ct);
+        var probe = await ReceiveAsync(client, ct);
+
+        Assert.Equal("3probe", probe);
+        Assert.Equal(1, Connections.Served);
+    }
+
+    [Fact]
     public async Task ARefusedUpgrade_GetsItsEngineIOErrorFromTheEndpoint()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -17,7 +17,7 @@ public sealed class EngineSessionTests
         var ct = TestContext.Current.CancellationToken;
         var (server, client) = await WebSocketPairAsync(ct);
         var session = new EngineSession("s", EngineTransport.Polling, Options, TimeProvider.System);
-        var running = session.RunWebSocketAsync(server, ct);
+        var running = session.RunWebSocketAsync(server);
 
         await SendAsync(client, "2probe", ct);
         var probe = await ReceiveAsync(client, ct);

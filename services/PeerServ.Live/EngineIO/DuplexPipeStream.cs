@@ -46,8 +46,15 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
     {
         if (disposing)
         {
-            pipe.Input.CancelPendingRead();
-            pipe.Output.CancelPendingFlush();
+            try
+            {
+                pipe.Input.CancelPendingRead();
+                pipe.Output.CancelPendingFlush();
+            }
+            catch (InvalidOperationException)
+            {
+                // The connection's pipes are already completed: nothing is waiting.
+            }
         }
 
         base.Dispose(disposing);

@@ -47,7 +47,7 @@ internal sealed class EngineConnections(EngineServer engine, IOptions<ForwardedH
             // Engine.IO has its own heartbeat.
             KeepAliveInterval = TimeSpan.Zero,
         });
-        await session.RunWebSocketAsync(socket, connection.ConnectionClosed);
+        await session.RunWebSocketAsync(socket);
     }
 
     /// <summary>

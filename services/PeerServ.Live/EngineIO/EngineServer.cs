@@ -32,6 +32,7 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
 
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
     private readonly EngineOptions _options = EngineOptions.From(options.Value);
+    private Action<EngineSession>? _remove;
 
     public int SessionCount => _sessions.Count;
 
@@ -67,6 +68,14 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
             return;
         }
 
+        if (transport == "polling")
+        {
+            // Polling answers close their connection, so a proxy that pools its connections here (the gateway) opens
+            // a fresh one for the WebSocket upgrade that follows, which is then served off the request pipeline
+            // (EngineConnections); on a reused connection it would carry a whole HTTP request for its lifetime.
+            response.Headers.Connection = "close";
+        }
+
         var sid = query["sid"].ToString();
         if (transport == "websocket" && context.WebSockets.IsWebSocketRequest
             && TakeWebSocket(sid, context.Request.Headers[ReplicaTagHeader].ToString(), ClientAddress.PartitionKey(context)) is { } taken)
@@ -84,7 +93,7 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
 
             using (socket)
             {
-                await taken.RunWebSocketAsync(socket, context.RequestAborted);
+                await taken.RunWebSocketAsync(socket);
             }
 
             return;
@@ -209,7 +218,7 @@ internal sealed partial class EngineServer(IOptions<LiveOptions> options, IEngin
 
     private EngineSession Open(string replicaTag, string clientKey, EngineTransport transport)
     {
-        var session = new EngineSession(NewSid(replicaTag), transport, _options, time, Remove);
+        var session = new EngineSession(NewSid(replicaTag), transport, _options, time, _remove ??= Remove);
         session.Attach(handlers.Create(session, clientKey));
         _sessions[session.Id] = session;
         return session;

@@ -11,21 +11,26 @@ internal sealed partial class EngineSession
     /// Runs this session on a WebSocket until it closes: a direct connection (the open packet is already queued) or
     /// the upgrade of a polling session (probe, noop to the pending poll, upgrade packet, then WebSocket only).
     /// </summary>
-    public async Task RunWebSocketAsync(WebSocket socket, CancellationToken stopping)
+    /// <remarks>
+    /// Nothing here waits on a cancellation token (each would cost an idle socket its registrations): a dropped
+    /// connection ends the pending read, and a session that closes aborts its socket.
+    /// </remarks>
+    public async Task RunWebSocketAsync(WebSocket socket)
     {
-        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var upgrading = Transport == EngineTransport.Polling;
         if (!upgrading)
         {
             _socket = socket;
         }
 
-        var writer = upgrading ? Task.CompletedTask : WriteLoopAsync(socket, receiving);
+        var writer = upgrading ? Task.CompletedTask : WriteLoopAsync(socket);
         try
         {
             while (!IsClosed)
             {
-                var text = await ReceiveTextAsync(socket, receiving.Token);
+                // A zero-byte read: an idle socket holds no receive buffer, and no state below this method.
+                var first = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                var text = await ReceiveTextAsync(socket, first);
                 if (text is null)
                 {
                     break;
@@ -43,7 +48,7 @@ internal sealed partial class EngineSession
 
                 if (text == EnginePacket.ProbePing)
                 {
-                    await SendFrameAsync(socket, EnginePacket.ProbePong, receiving.Token);
+                    await SendFrameAsync(socket, EnginePacket.ProbePong, CancellationToken.None);
                     CancelPoll(probed: true);
                 }
                 else if (text == EnginePacket.Upgrade && !IsClosed)
@@ -52,7 +57,7 @@ internal sealed partial class EngineSession
                     Transport = EngineTransport.WebSocket;
                     upgrading = false;
                     CancelPoll(probed: true);
-                    writer = WriteLoopAsync(socket, receiving);
+                    writer = WriteLoopAsync(socket);
                 }
                 else
                 {
@@ -87,7 +92,7 @@ internal sealed partial class EngineSession
     }
 
     /// <summary>Sends what is queued until the session closes, then the WebSocket close; a client that does not answer it within 2 s is cut off.</summary>
-    private async Task WriteLoopAsync(WebSocket socket, CancellationTokenSource receiving)
+    private async Task WriteLoopAsync(WebSocket socket)
     {
         try
         {
@@ -101,13 +106,19 @@ internal sealed partial class EngineSession
             }
 
             await CloseSocketAsync(socket, _closeReason);
+            _ = CutOffAsync(socket);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
         {
             Close("transport closed", flush: false);
         }
+    }
 
-        receiving.CancelAfter(TimeSpan.FromSeconds(2));
+    /// <summary>After the server's close frame the receive loop waits for the client's; a client that sends none within 2 s is cut off.</summary>
+    private async Task CutOffAsync(WebSocket socket)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2), _time);
+        socket.Abort();
     }
 
     private static async Task SendFrameAsync(WebSocket socket, string text, CancellationToken cancellationToken)
@@ -125,12 +136,11 @@ internal sealed partial class EngineSession
     }
 
     /// <summary>
-    /// The next text message, or null when the client closed. It waits with a zero-byte read, so an idle socket holds
-    /// no receive buffer; a message over the payload limit, or a binary one, closes the session.
+    /// The text message whose first frame <paramref name="first"/> announced (after a zero-byte read), or null when the
+    /// client closed; a message over the payload limit, or a binary one, closes the session.
     /// </summary>
-    private async Task<string?> ReceiveTextAsync(WebSocket socket, CancellationToken stopping)
+    private async ValueTask<string?> ReceiveTextAsync(WebSocket socket, ValueWebSocketReceiveResult first)
     {
-        var first = await socket.ReceiveAsync(Memory<byte>.Empty, stopping);
         if (first.MessageType == WebSocketMessageType.Close)
         {
             return null;
@@ -153,7 +163,7 @@ internal sealed partial class EngineSession
                 {
                     if (buffer.Length >= _options.MaxPayloadBytes)
                     {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", stopping);
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None);
                         Close("message too big", flush: false);
                         return null;
                     }
@@ -164,7 +174,7 @@ internal sealed partial class EngineSession
                     buffer = larger;
                 }
 
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), stopping);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return null;

@@ -13,10 +13,13 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
 {
     private const int RememberedDeliveries = 512;
     private const int MaxLeftBoxes = 1024;
-    private readonly HashSet<string> _left = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
-    private readonly Queue<string> _deliveredOrder = new();
     private readonly Lock _lock = new();
+
+    // Made on first use: most connections never leave a box, and an idle one has been sent nothing.
+    private HashSet<string>? _left;
+    private HashSet<string>? _delivered;
+    private Queue<string>? _deliveredOrder;
+    private SemaphoreSlim? _sendOrder;
     private double _sendTokens = 2.0 * options.SendsPerSecond;
     private long _refilledAt = time.GetTimestamp();
     private int _inFlight;
@@ -33,7 +36,7 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
     public bool InHub => Identity.Length > 0;
 
     /// <summary>Socket sends run one after another, in arrival order, so acks leave in the order the sends came.</summary>
-    public SemaphoreSlim SendOrder { get; } = new(1, 1);
+    public SemaphoreSlim SendOrder => LazyInitializer.EnsureInitialized(ref _sendOrder, () => new SemaphoreSlim(1, 1));
 
     public void Registered(string identity) => Identity = identity;
 
@@ -41,7 +44,7 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
     {
         lock (_lock)
         {
-            return !_left.Contains(box);
+            return _left is null || !_left.Contains(box);
         }
     }
 
@@ -50,6 +53,7 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
     {
         lock (_lock)
         {
+            _left ??= new HashSet<string>(StringComparer.Ordinal);
             if (_left.Count < MaxLeftBoxes)
             {
                 _left.Add(box);
@@ -64,7 +68,7 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
     {
         lock (_lock)
         {
-            _left.Remove(box);
+            _left?.Remove(box);
         }
     }
 
@@ -74,6 +78,8 @@ internal sealed class LiveConnection(SocketConnection socket, Brc103SocketPeer p
         var key = sender + "\n" + messageId;
         lock (_lock)
         {
+            _delivered ??= new HashSet<string>(StringComparer.Ordinal);
+            _deliveredOrder ??= new Queue<string>();
             if (!_delivered.Add(key))
             {
                 return false;
