@@ -15,6 +15,15 @@ namespace PeerServ.Live;
 public static class LiveExtensions
 {
     /// <summary>
+    /// Configuration defaults of a host that holds live sockets: room for Live:MaxConnections (20,000) sockets and 1,000
+    /// more connections (polling, the HTTP API, health probes) under Kestrel's connection limit, which is 10,000 elsewhere.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ConfigurationDefaults { get; } = new Dictionary<string, string?>
+    {
+        ["Kestrel:Limits:MaxConcurrentConnections"] = "21000",
+    };
+
+    /// <summary>
     /// Live delivery in any host: the /socket.io/ endpoint, the connections, their heartbeat. The host provides the
     /// server identity and limits (AddPeerServAuth), the store, the bus (with <see cref="AddLiveConsumers"/>) and the
     /// <see cref="ILiveSendPipeline"/>.

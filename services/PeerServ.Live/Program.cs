@@ -2,7 +2,7 @@ using PeerServ.Live;
 using PeerServ.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(configurationDefaults: LiveExtensions.ConfigurationDefaults);
 builder.AddLiveService();
 
 var app = builder.Build();

@@ -8,7 +8,7 @@ using PeerServ.ServiceDefaults.OpenApi;
 using PeerServ.Standalone;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(StandaloneExtensions.Defaults);
+builder.AddServiceDefaults(StandaloneExtensions.Defaults, LiveExtensions.ConfigurationDefaults);
 builder.AddStandalone();
 
 var app = builder.Build();

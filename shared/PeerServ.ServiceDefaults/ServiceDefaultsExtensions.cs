@@ -26,10 +26,11 @@ namespace PeerServ.ServiceDefaults;
 public static class ServiceDefaultsExtensions
 {
     /// <param name="hosting">The host's own defaults (its default URL, its metrics listener); configuration overrides them.</param>
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, Action<HostingOptions>? hosting = null)
+    /// <param name="configurationDefaults">The host's own configuration defaults, over the shared ones and under every configuration source.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, Action<HostingOptions>? hosting = null, IReadOnlyDictionary<string, string?>? configurationDefaults = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddLowestPriorityDefaults(builder.Configuration);
+        AddLowestPriorityDefaults(builder.Configuration, configurationDefaults);
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         builder.AddListeners(hosting);
         builder.AddRelayLogging();
@@ -146,7 +147,7 @@ public static class ServiceDefaultsExtensions
     /// Log levels, and Kestrel limits against slow and oversized clients, as the lowest-priority configuration
     /// source, so that appsettings and environment variables (Kestrel__Limits__…) still override each of them.
     /// </summary>
-    private static void AddLowestPriorityDefaults(ConfigurationManager configuration)
+    private static void AddLowestPriorityDefaults(ConfigurationManager configuration, IReadOnlyDictionary<string, string?>? hostDefaults)
     {
         var defaults = new Dictionary<string, string?>
         {
@@ -166,6 +167,11 @@ public static class ServiceDefaultsExtensions
             ["Kestrel:Limits:MinRequestBodyDataRate:BytesPerSecond"] = "240",
             ["Kestrel:Limits:MinRequestBodyDataRate:GracePeriod"] = "00:00:05",
         };
+        foreach (var (key, value) in hostDefaults ?? new Dictionary<string, string?>())
+        {
+            defaults[key] = value;
+        }
+
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
     }
 }

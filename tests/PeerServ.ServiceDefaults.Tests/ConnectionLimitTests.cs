@@ -24,6 +24,19 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task AHostsOwnDefault_RaisesTheBound_AndConfigurationStillOverridesIt()
+    {
+        var liveDefaults = new Dictionary<string, string?> { ["Kestrel:Limits:MaxConcurrentConnections"] = "21000" };
+
+        await using var host = await StartAsync([], liveDefaults);
+        await using var configured = await StartAsync(["--Kestrel:Limits:MaxConcurrentConnections=500"], liveDefaults);
+
+        Assert.Equal(21_000, host.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxConcurrentConnections);
+        Assert.Equal(500, configured.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxConcurrentConnections);
+        Assert.Equal(8192, host.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestLineSize);
+    }
+
+    [Fact]
     public async Task OverTheConfiguredBound_NewConnectionClosedWhileTheOpenOnesAreServed()
     {
         await using var app = await StartAsync(["--Kestrel:Limits:MaxConcurrentConnections=2"]);
@@ -42,10 +55,10 @@ public sealed class ConnectionLimitTests
         Assert.StartsWith("HTTP/1.1 200", stillServed, StringComparison.Ordinal);
     }
 
-    private static async Task<WebApplication> StartAsync(string[] args)
+    private static async Task<WebApplication> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? hostDefaults = null)
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls=http://127.0.0.1:0", "--Management:Url=", .. args]);
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(configurationDefaults: hostDefaults);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapGet("/hello", () => "hi");
