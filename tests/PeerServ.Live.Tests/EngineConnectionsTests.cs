@@ -80,8 +80,7 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = _http };
-        var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling", ct);
-        var sid = open.Split('"')[3];
+        var sid = await OpenPollingAsync(http, ct);
         using var client = new ClientWebSocket();
 
         await client.ConnectAsync(WebSocketUri("&sid=" + Uri.EscapeDataString(sid)), ct);
@@ -105,8 +104,7 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         using var pool = new SocketsHttpHandler();
         using var http = new HttpClient(pool, disposeHandler: false) { BaseAddress = _http };
-        var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling", ct);
-        var sid = open.Split('"')[3];
+        var sid = await OpenPollingAsync(http, ct);
         using var client = new ClientWebSocket();
 
         await client.ConnectAsync(WebSocketUri("&sid=" + Uri.EscapeDataString(sid)), new HttpMessageInvoker(pool, disposeHandler: false), ct);
@@ -121,8 +119,7 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
     public async Task ARefusedUpgrade_GetsItsEngineIOErrorFromTheEndpoint()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = Convert.ToBase64String(new byte[16]);
-        var head = $"GET /socket.io/?EIO=4&transport=websocket&sid=unknown HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        var head = UpgradeHead("&sid=unknown", "Upgrade, close");
 
         var answer = await RawAsync(head, ct);
 
@@ -151,8 +148,7 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
     public async Task AnUpgradeHeadSentOneByteAtATime_IsStillTaken()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = Convert.ToBase64String(new byte[16]);
-        var head = $"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        var head = UpgradeHead("", "Upgrade");
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, _http.Port, ct);
         var stream = tcp.GetStream();
@@ -183,6 +179,18 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
         var ended = await EndAsync(client, ct).WaitAsync(TimeSpan.FromSeconds(5), ct);
 
         Assert.True(ended);
+    }
+
+    /// <summary>A raw WebSocket upgrade head (an all-zero key, whose accept value is "ICX+Yqv66kxgM0FcWaLWlFLwTAI=").</summary>
+    private static string UpgradeHead(string query, string connection) =>
+        $"GET /socket.io/?EIO=4&transport=websocket{query} HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: {connection}\r\n"
+        + $"Sec-WebSocket-Key: {Convert.ToBase64String(new byte[16])}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    /// <summary>Opens a polling session; its sid.</summary>
+    private static async Task<string> OpenPollingAsync(HttpClient http, CancellationToken ct)
+    {
+        var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling", ct);
+        return open.Split('"')[3];
     }
 
     /// <summary>One request on its own connection (it asks for the close), and the answer: the head and the body, de-chunked.</summary>
