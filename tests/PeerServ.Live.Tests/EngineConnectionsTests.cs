@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PeerServ.Live.EngineIO;
 
+using static PeerServ.Live.Tests.WebSocketText;
+
 namespace PeerServ.Live.Tests;
 
 /// <summary>
@@ -240,16 +242,6 @@ public sealed class EngineConnectionsTests : IAsyncLifetime
         }
 
         return text.ToString();
-    }
-
-    private static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
-
-    private static async Task<string> ReceiveAsync(WebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), ct).WaitAsync(TimeSpan.FromSeconds(5), ct);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 
     /// <summary>True once the server's side of the connection is gone (a close frame, or the TCP connection dropped).</summary>

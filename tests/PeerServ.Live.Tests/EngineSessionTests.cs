@@ -4,6 +4,8 @@ using System.Net.WebSockets;
 using System.Text;
 using PeerServ.Live.EngineIO;
 
+using static PeerServ.Live.Tests.WebSocketText;
+
 namespace PeerServ.Live.Tests;
 
 /// <summary>One Engine.IO session over a real WebSocket pair (loopback TCP): the upgrade from polling, and the heartbeat.</summary>
@@ -109,13 +111,4 @@ public sealed class EngineSessionTests
             WebSocket.CreateFromStream(client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero));
     }
 
-    private static Task SendAsync(WebSocket socket, string text, CancellationToken ct) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
-
-    private static async Task<string> ReceiveAsync(WebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), ct).WaitAsync(TimeSpan.FromSeconds(5), ct);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
-    }
 }

@@ -36,6 +36,8 @@ internal sealed class WebSocketUpgradeHead
 
     private static readonly SearchValues<char> NotInTarget = SearchValues.Create(" %#\t\r\n");
 
+    private static readonly char[] Whitespace = [' ', '\t'];
+
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private WebSocketUpgradeHead(Dictionary<string, StringValues> query, string key, string? replicaTag, string? forwardedFor)
@@ -129,7 +131,7 @@ internal sealed class WebSocketUpgradeHead
         foreach (var line in lines.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || !IsToken(line.AsSpan(0, colon)) || !headers.TryAdd(line[..colon], line[(colon + 1)..].Trim(" \t".ToCharArray())))
+            if (colon <= 0 || !IsToken(line.AsSpan(0, colon)) || !headers.TryAdd(line[..colon], line[(colon + 1)..].Trim(Whitespace)))
             {
                 // A folded line, a malformed name or a repeated header: ASP.NET Core decides what it means.
                 return null;
