@@ -45,7 +45,7 @@ internal static partial class StandaloneExtensions
                     auth.ServerPrivateKey = ServerKeyFile.LoadOrCreate(standalone.Value.DataPath).ToHex();
                 }
             });
-        services.AddSqliteMessageStore(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
+        services.AddSqliteStorage(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
         services.AddSendMessage().AddListMessages().AddAcknowledgeMessage();
         services.AddLive().AddSingleton<ILiveSendPipeline, InProcessSendPipeline>();
         services.AddPeerServInMemoryBus("standalone", bus =>

@@ -49,6 +49,13 @@ public interface IMessageStore
     /// </summary>
     Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the push notification of one stored message: true the first time for that (recipient, id, sender); false
+    /// after that, and when the message is not there (acknowledged, never stored). What makes a push go out once
+    /// however often its MessageSent event is delivered, and to whichever replica.
+    /// </summary>
+    Task<bool> ClaimPushAsync(string recipient, string messageId, string sender, CancellationToken cancellationToken);
+
     /// <summary>Cheap round trip for readiness checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

@@ -55,25 +55,47 @@ public static class StorageExtensions
     /// <summary>The message store on the host's MongoDB (<see cref="AddMongoStorage"/>), its indexes created in the background, and its readiness check.</summary>
     public static IServiceCollection AddMongoMessageStore(this IServiceCollection services)
     {
-        services.AddMongoStorage();
-        services.AddSingleton(sp => new MongoMessageStore(
-            sp.GetRequiredService<IMongoClient>(), sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.MongoDatabase, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<MongoMessageStore>());
-        services.AddHostedService<MongoIndexInitializer>();
+        services.AddMongoStore<IMessageStore, MongoMessageStore>((client, database, sp) => new MongoMessageStore(client, database, sp.GetRequiredService<TimeProvider>()));
         services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
         return services;
     }
 
-    /// <summary>An SQLite file, created with its directory (owner-only) and schema when the store is first resolved.</summary>
-    public static IServiceCollection AddSqliteMessageStore(this IServiceCollection services, Func<IServiceProvider, string> path)
+    /// <summary>The permission rules on the host's MongoDB, their index created in the background.</summary>
+    public static IServiceCollection AddMongoPermissionStore(this IServiceCollection services) =>
+        services.AddMongoStore<IPermissionStore, MongoPermissionStore>((client, database, _) => new MongoPermissionStore(client, database));
+
+    /// <summary>The push devices on the host's MongoDB, their unique index created in the background.</summary>
+    public static IServiceCollection AddMongoDeviceStore(this IServiceCollection services) =>
+        services.AddMongoStore<IDeviceStore, MongoDeviceStore>((client, database, _) => new MongoDeviceStore(client, database));
+
+    /// <summary>
+    /// The standalone host's storage: one SQLite file (created with its directory, owner-only, and its schema when
+    /// first resolved) holding the messages, the permission rules and the push devices, with one writer for all.
+    /// </summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, Func<IServiceProvider, string> path)
     {
-        services.AddSingleton<IMessageStore>(sp =>
+        services.AddSingleton(sp =>
         {
             var file = Path.GetFullPath(path(sp));
             OwnerOnly.PrepareDatabase(file);
-            return new SqliteMessageStore(file);
+            return new SqliteStorage(file);
         });
+        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<SqliteStorage>().Messages);
+        services.AddSingleton(sp => sp.GetRequiredService<SqliteStorage>().Permissions);
+        services.AddSingleton(sp => sp.GetRequiredService<SqliteStorage>().Devices);
         services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
+        return services;
+    }
+
+    private static IServiceCollection AddMongoStore<TService, TStore>(this IServiceCollection services, Func<IMongoClient, string, IServiceProvider, TStore> create)
+        where TService : class
+        where TStore : class, TService, IMongoIndexes
+    {
+        services.AddMongoStorage();
+        services.AddSingleton(sp => create(sp.GetRequiredService<IMongoClient>(), sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.MongoDatabase, sp));
+        services.AddSingleton<TService>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IMongoIndexes>(sp => sp.GetRequiredService<TStore>());
+        services.AddHostedService<MongoIndexInitializer>();
         return services;
     }
 

@@ -323,6 +323,27 @@ public abstract class MessageStoreContract
         Assert.Equal(3, (await Store.ListAsync("bob", "inbox", 0, 10, T0, None)).Messages.Count + (await Store.ListAsync("carol", "inbox", 0, 10, T0, None)).Messages.Count);
     }
 
+    [Fact]
+    public async Task ClaimPush_OncePerMessage_NeverForAbsentOnes()
+    {
+        await Store.InsertAsync(Message("alice", "notifications", "n", T0, ("bob", "c1"), ("carol", "c1")), None);
+        await Store.InsertAsync(Message("dave", "notifications", "n", T0, ("bob", "c1")), None);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Store.ClaimPushAsync("bob", "c1", "alice", None)));
+        var carol = await Store.ClaimPushAsync("carol", "c1", "alice", None);
+        var dave = await Store.ClaimPushAsync("bob", "c1", "dave", None);
+        var absent = await Store.ClaimPushAsync("bob", "nope", "alice", None);
+        await Store.AcknowledgeAsync("carol", ["c1"], None);
+        var acknowledged = await Store.ClaimPushAsync("carol", "c1", "alice", None);
+
+        Assert.Equal(1, claims.Count(c => c));
+        Assert.True(carol, "another recipient of the same send is its own claim");
+        Assert.True(dave, "another sender's message with the same id is its own claim");
+        Assert.False(absent);
+        Assert.False(acknowledged);
+        Assert.Single((await Store.ListAsync("bob", "notifications", 0, 10, T0, None)).Messages, m => m.Sender == "alice");
+    }
+
     private static NewMessage Message(string sender, string box, string body, DateTimeOffset createdAt, params (string Recipient, string Id)[] to) =>
         new(sender, box, body, [.. to.Select(t => new Delivery(t.Recipient, t.Id))], createdAt, createdAt.AddDays(30));
 }

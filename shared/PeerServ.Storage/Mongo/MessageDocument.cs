@@ -48,6 +48,11 @@ internal sealed class MessageDocument
     [BsonElement("pending")]
     [BsonIgnoreIfDefault]
     public bool EventPending { get; set; }
+
+    /// <summary>Set once the push notification of this message is claimed (absent until then).</summary>
+    [BsonElement("pushClaimed")]
+    [BsonIgnoreIfDefault]
+    public bool PushClaimed { get; set; }
 }
 
 /// <summary>What one recipient holds: the result of the quota check's aggregation.</summary>

@@ -3,22 +3,31 @@ using Microsoft.Extensions.Logging;
 
 namespace PeerServ.Storage.Mongo;
 
-/// <summary>Creates the indexes at start-up, retrying until MongoDB answers (readiness stays red until then).</summary>
-internal sealed partial class MongoIndexInitializer(MongoMessageStore store, ILogger<MongoIndexInitializer> logger) : BackgroundService
+/// <summary>A Mongo store with indexes to create at start-up (idempotent).</summary>
+internal interface IMongoIndexes
+{
+    Task EnsureIndexesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Creates every registered Mongo store's indexes at start-up, retrying until MongoDB answers (readiness stays red until then).</summary>
+internal sealed partial class MongoIndexInitializer(IEnumerable<IMongoIndexes> stores, ILogger<MongoIndexInitializer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        foreach (var store in stores)
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await store.EnsureIndexesAsync(stoppingToken);
-                return;
-            }
-            catch (StoreUnavailableException ex)
-            {
-                LogRetry(logger, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                try
+                {
+                    await store.EnsureIndexesAsync(stoppingToken);
+                    break;
+                }
+                catch (StoreUnavailableException ex)
+                {
+                    LogRetry(logger, ex.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ namespace PeerServ.Storage.Mongo;
 /// ties between messages of the same millisecond is a per-process counter seeded from the clock: sends never contend
 /// on a shared counter document, and the order stays stable.
 /// </summary>
-public sealed partial class MongoMessageStore : IMessageStore
+public sealed partial class MongoMessageStore : IMessageStore, IMongoIndexes
 {
     /// <summary>What a document written before lengths were stored counts against a list's byte budget: the default largest message.</summary>
     private const int UnknownBodyBytes = 1 << 20;
@@ -311,33 +311,12 @@ public sealed partial class MongoMessageStore : IMessageStore
         }, cancellationToken: ct);
     }
 
-    /// <summary>Real MongoDB reports a duplicate key as a write error, the test server as a command error 11000.</summary>
-    private static bool IsDuplicateKey(Exception ex) => ex switch
-    {
-        MongoWriteException w => w.WriteError?.Category == ServerErrorCategory.DuplicateKey,
-        MongoBulkWriteException b => b.WriteErrors.Any(e => e.Category == ServerErrorCategory.DuplicateKey),
-        MongoCommandException c => c.Code == 11000,
-        _ => false,
-    };
+    private static bool IsDuplicateKey(Exception ex) => MongoGuard.IsDuplicateKey(ex);
 
-    private async Task Guard(Func<Task> operation) => await Guard(async () =>
-    {
-        await operation();
-        return true;
-    });
+    private Task Guard(Func<Task> operation) => MongoGuard.RunAsync(operation, Unavailable);
 
-    private async Task<T> Guard<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (Exception ex) when (ex is TimeoutException or MongoConnectionException or MongoNotPrimaryException or MongoNodeIsRecoveringException
-            or MongoExecutionTimeoutException or MongoConnectionPoolPausedException or MongoWaitQueueFullException)
-        {
-            // The server that comes back may be another one (a failover, a rebuilt node): check the indexes again before writing.
-            _indexed = false;
-            throw new StoreUnavailableException($"MongoDB is unavailable: {ex.Message}", ex);
-        }
-    }
+    // The server that comes back may be another one (a failover, a rebuilt node): check the indexes again before writing.
+    private Task<T> Guard<T>(Func<Task<T>> operation) => MongoGuard.RunAsync(operation, Unavailable);
+
+    private void Unavailable() => _indexed = false;
 }

@@ -13,28 +13,21 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
     /// <summary>What a write other than an insert is charged against the group-commit byte budget.</summary>
     private const long SmallWriteBytes = 1024;
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly SqliteWriter _writer;
+    private readonly bool _ownsDatabase;
 
+    /// <summary>A store on its own file (opened, created or migrated now); it closes the file when disposed.</summary>
     public SqliteMessageStore(string path)
+        : this(new SqliteDatabase(path), ownsDatabase: true)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 10,
-        }.ToString();
-        _writer = Guard(() =>
-        {
-            using (var connection = Open())
-            {
-                SqliteSchema.Apply(connection);
-            }
+    }
 
-            return new SqliteWriter(_connectionString);
-        });
+    internal SqliteMessageStore(SqliteDatabase database, bool ownsDatabase = false)
+    {
+        _database = database;
+        _writer = database.Writer;
+        _ownsDatabase = ownsDatabase;
     }
 
     public Task<InsertResult> InsertAsync(NewMessage message, StoreQuotas quotas, CancellationToken cancellationToken)
@@ -111,9 +104,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return Task.FromResult(Guard(() =>
+        return _database.ReadAsync(connection =>
         {
-            using var connection = Open();
             // One read transaction: both steps see the same snapshot, so a body read in step 2 exists.
             using var transaction = connection.BeginTransaction(deferred: true);
 
@@ -159,13 +151,12 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             }
 
             return new MessagePage(messages, hasMore, oldestTooLarge);
-        }));
+        });
     }
 
     public Task<StoredMessage?> GetAsync(string recipient, string messageId, string sender, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Task.FromResult(Guard(() =>
+        _database.ReadAsync(connection =>
         {
-            using var connection = Open();
             using var command = Command(connection, """
                 SELECT m.message_box, m.created_at, m.seq, b.body FROM messages m JOIN bodies b ON b.id = m.body_id
                 WHERE m.recipient = $r AND m.message_id = $id AND m.sender = $s AND m.expires_at > $now
@@ -178,7 +169,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             return reader.Read()
                 ? new StoredMessage(recipient, messageId, reader.GetString(0), sender, reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt64(2))
                 : null;
-        }));
+        });
 
     public Task<IReadOnlyList<string>> AcknowledgeAsync(string recipient, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
@@ -246,9 +237,8 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         }, SmallWriteBytes, cancellationToken);
 
     public Task<IReadOnlyList<PendingEvent>> ListPendingEventsAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
-        Task.FromResult(Guard<IReadOnlyList<PendingEvent>>(() =>
+        _database.ReadAsync<IReadOnlyList<PendingEvent>>(connection =>
         {
-            using var connection = Open();
             using var command = Command(connection, """
                 SELECT recipient, message_id, message_box, sender, created_at, body_bytes FROM messages
                 WHERE event_pending = 1 AND created_at < $before ORDER BY created_at, seq LIMIT $max
@@ -264,7 +254,7 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
             }
 
             return pending;
-        }));
+        });
 
     /// <summary>The first quota the fresh deliveries of this send would pass.</summary>
     private static QuotaExceeded? Exceeds(SqliteWriter w, NewMessage message, StoreQuotas quotas, List<Delivery> fresh)
@@ -309,45 +299,26 @@ public sealed class SqliteMessageStore : IMessageStore, IDisposable, IAsyncDispo
         }, 64L * published.Count, cancellationToken);
     }
 
-    public Task PingAsync(CancellationToken cancellationToken)
-    {
-        Guard(() =>
+    public Task<bool> ClaimPushAsync(string recipient, string messageId, string sender, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(w =>
         {
-            using var connection = Open();
-            using var command = Command(connection, "SELECT 1");
-            return command.ExecuteScalar();
-        });
-        return Task.CompletedTask;
-    }
+            w.ClaimPush.Parameters["$r"].Value = recipient;
+            w.ClaimPush.Parameters["$id"].Value = messageId;
+            w.ClaimPush.Parameters["$s"].Value = sender;
+            return w.ClaimPush.ExecuteNonQuery() == 1;
+        }, SmallWriteBytes, cancellationToken);
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public Task PingAsync(CancellationToken cancellationToken) => _database.ReadAsync(connection =>
+    {
+        using var command = Command(connection, "SELECT 1");
+        return command.ExecuteScalar();
+    });
+
+    /// <summary>Closes the file if this store opened it; a shared file is closed by its owner.</summary>
+    public ValueTask DisposeAsync() => _ownsDatabase ? _database.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>For callers that cannot await: the container disposes it with <see cref="DisposeAsync"/>.</summary>
-    public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static T Guard<T>(Func<T> operation)
-    {
-        try
-        {
-            return operation();
-        }
-        catch (SqliteException ex)
-        {
-            throw new StoreUnavailableException($"The SQLite store failed: {ex.Message}", ex);
-        }
-    }
+    private static SqliteCommand Command(SqliteConnection connection, string sql) => SqliteDatabase.Command(connection, sql);
 }

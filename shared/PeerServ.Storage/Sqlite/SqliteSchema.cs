@@ -3,14 +3,15 @@ using Microsoft.Data.Sqlite;
 namespace PeerServ.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite schema (version 2, in <c>PRAGMA user_version</c>) and the migration from version 0. A body is stored
-/// once per send in <c>bodies</c> (reference-counted), so a send to 100 recipients writes its body once; each
+/// The SQLite schema (version 3, in <c>PRAGMA user_version</c>) and the migrations from versions 0 and 2. A body is
+/// stored once per send in <c>bodies</c> (reference-counted), so a send to 100 recipients writes its body once; each
 /// delivery row carries the body's length and hash, so that quotas, list budgets and retry checks never read a body.
-/// A message id is unique per (recipient, id, sender).
+/// A message id is unique per (recipient, id, sender). Version 3 adds the push claim of a message, the recipients'
+/// permission rules (a box-wide rule has sender '' so that it is as unique as any other) and the push devices.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>SQL function the migration uses to hash the bodies of version-0 rows.</summary>
     public const string HashFunction = "peerserv_sha256";
@@ -56,7 +57,34 @@ internal static class SqliteSchema
         CREATE INDEX ix_sender_usage_end ON sender_usage (window_end);
         """;
 
-    /// <summary>Version 0 (one row per delivery with its body, ids unique per recipient) to version 2, in one transaction.</summary>
+    /// <summary>Version 2 to version 3: the push claim, permissions and devices.</summary>
+    private const string FromVersion2 = """
+        ALTER TABLE messages ADD COLUMN push_claimed INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE permissions (
+            recipient     TEXT    NOT NULL,
+            message_box   TEXT    NOT NULL,
+            sender        TEXT    NOT NULL,
+            recipient_fee INTEGER NOT NULL,
+            created_at    INTEGER NOT NULL,
+            updated_at    INTEGER NOT NULL,
+            PRIMARY KEY (recipient, message_box, sender)
+        ) WITHOUT ROWID;
+        CREATE TABLE devices (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            identity    TEXT    NOT NULL,
+            fcm_token   TEXT    NOT NULL,
+            device_id   TEXT,
+            platform    TEXT,
+            active      INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            last_used   INTEGER,
+            UNIQUE (identity, fcm_token)
+        );
+        CREATE INDEX ix_devices_identity ON devices (identity, updated_at);
+        """;
+
+    /// <summary>Version 0 (one row per delivery with its body, ids unique per recipient) to version 2; version 3 follows in the same transaction.</summary>
     private const string FromVersion0 = """
         ALTER TABLE messages RENAME TO messages_v0;
         DROP INDEX IF EXISTS ix_messages_list;
@@ -90,7 +118,12 @@ internal static class SqliteSchema
         var hasMessages = Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is long n && n > 0;
         connection.CreateFunction(HashFunction, (string body) => BodyHash.Of(body), isDeterministic: true);
         using var transaction = connection.BeginTransaction();
-        Execute(connection, hasMessages ? FromVersion0 : Tables + Indexes, transaction);
+        if (version < 2)
+        {
+            Execute(connection, hasMessages ? FromVersion0 : Tables + Indexes, transaction);
+        }
+
+        Execute(connection, FromVersion2, transaction);
         Execute(connection, $"PRAGMA user_version = {Version};", transaction);
         transaction.Commit();
     }

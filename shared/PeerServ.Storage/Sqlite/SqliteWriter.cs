@@ -25,6 +25,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
 
     public SqliteWriter(string connectionString)
     {
@@ -56,6 +58,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             RETURNING recipient, body_id, body_bytes
             """, "$now", "$batch");
         DropEndedSenderWindows = Prepare("DELETE FROM sender_usage WHERE window_end <= $now", "$now");
+        ClaimPush = Prepare("UPDATE messages SET push_claimed = 1 WHERE recipient = $r AND message_id = $id AND sender = $s AND push_claimed = 0", "$r", "$id", "$s");
         _savepoint = Prepare("SAVEPOINT op");
         _release = Prepare("RELEASE op");
         _rollbackTo = Prepare("ROLLBACK TO op");
@@ -90,6 +93,26 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public SqliteCommand DropEndedSenderWindows { get; }
 
+    public SqliteCommand ClaimPush { get; }
+
+    /// <summary>
+    /// A statement outside the message store's own (permissions, devices): created on first use and kept, in the
+    /// current group transaction, its parameters cleared. Only for the <c>work</c> of <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public SqliteCommand Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _statements[sql] = command;
+        }
+
+        command.Transaction = _transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
     /// <summary>Runs <paramref name="work"/> inside the next group transaction; completes after its commit.</summary>
     /// <param name="work">The statements, run inside a savepoint: if it throws, only its own writes are undone.</param>
     /// <param name="bytes">About how many bytes it writes: a group transaction takes operations until their sum passes <see cref="MaxBatchBytes"/>.</param>
@@ -109,7 +132,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-        foreach (var command in Commands)
+        foreach (var command in Commands.Concat(_statements.Values))
         {
             command.Dispose();
         }
@@ -120,7 +143,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private SqliteCommand[] Commands =>
     [
         Find, RecipientUsage, SenderUsage, InsertBody, Insert, AddRecipientUsage, DropEmptyRecipientUsage, AddSenderUsage, Delete, ReleaseBody, DropBody,
-        MarkPublished, DeleteExpired, DropEndedSenderWindows, _savepoint, _release, _rollbackTo,
+        MarkPublished, DeleteExpired, DropEndedSenderWindows, ClaimPush, _savepoint, _release, _rollbackTo,
     ];
 
     /// <summary>Releases one reference per delivery deleted (body id → count) and drops bodies nobody references; returns nothing.</summary>
@@ -182,6 +205,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 using (var transaction = _connection.BeginTransaction())
                 {
+                    _transaction = transaction;
                     foreach (var command in Commands)
                     {
                         command.Transaction = transaction;
@@ -205,6 +229,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     }
 
                     transaction.Commit();
+                    _transaction = null;
                 }
 
                 foreach (var operation in batch)

@@ -32,6 +32,9 @@ public sealed class SwitchableStore(SqliteMessageStore inner) : IMessageStore, I
             return true;
         });
 
+    public Task<bool> ClaimPushAsync(string recipient, string messageId, string sender, CancellationToken cancellationToken) =>
+        Run(() => Inner.ClaimPushAsync(recipient, messageId, sender, cancellationToken));
+
     public Task PingAsync(CancellationToken cancellationToken) => Run(async () =>
     {
         await Inner.PingAsync(cancellationToken);
