@@ -7,9 +7,10 @@ namespace PeerServ.Ingest;
 
 public static class IngestExtensions
 {
-    /// <summary>The /sendMessage feature in any host: the MessageSent outbox (the store, the bus and the relay options come from the host).</summary>
+    /// <summary>The /sendMessage feature in any host: the permission check and the MessageSent outbox (the stores, the bus and the relay options come from the host).</summary>
     public static IServiceCollection AddSendMessage(this IServiceCollection services)
     {
+        services.AddRecipientFees();
         services.AddSingleton<MessageSentOutbox>();
         services.AddSingleton<Apis.MessageIngest>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageSentOutbox>());
@@ -22,6 +23,7 @@ public static class IngestExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSendMessage()
             .AddMongoMessageStore()
+            .AddMongoPermissionStore()
             .AddGatewayAssertion()
             .AddPeerServRabbitMqBus("ingest");
         return builder;

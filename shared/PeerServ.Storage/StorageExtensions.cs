@@ -68,6 +68,16 @@ public static class StorageExtensions
     public static IServiceCollection AddMongoDeviceStore(this IServiceCollection services) =>
         services.AddMongoStore<IDeviceStore, MongoDeviceStore>((client, database, _) => new MongoDeviceStore(client, database));
 
+    /// <summary>The fee lookup of sends and quotes (<see cref="RecipientFees"/>) and its "Permissions" options; the permission store comes from the host.</summary>
+    public static IServiceCollection AddRecipientFees(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<PermissionOptions>(PermissionOptions.SectionName)
+            .Validate(o => o.DefaultRecipientFee <= o.MaxRecipientFee && o.DefaultRecipientFees.Values.All(fee => fee >= -1 && fee <= o.MaxRecipientFee),
+                "Permissions:DefaultRecipientFee and every Permissions:DefaultRecipientFees:<box> (Permissions__DefaultRecipientFees__<box>) must be from -1 to Permissions:MaxRecipientFee.");
+        services.TryAddSingleton<RecipientFees>();
+        return services;
+    }
+
     /// <summary>
     /// The standalone host's storage: one SQLite file (created with its directory, owner-only, and its schema when
     /// first resolved) holding the messages, the permission rules and the push devices, with one writer for all.

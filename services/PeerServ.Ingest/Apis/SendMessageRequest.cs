@@ -13,7 +13,8 @@ namespace PeerServ.Ingest.Apis;
 /// A /sendMessage body (README, "The relay API"): `recipient` (key or keys) or `recipients`, `messageBox`, optional
 /// `messageId` (one per recipient), and `body` (a string, or an object/array kept as its JSON text).
 /// </summary>
-public sealed record SendMessageRequest(IReadOnlyList<string> Recipients, string MessageBox, IReadOnlyList<string>? MessageIds, string Body)
+/// <param name="HasPayment">The body carries a non-null "payment" (accepted and ignored on a free send).</param>
+public sealed record SendMessageRequest(IReadOnlyList<string> Recipients, string MessageBox, IReadOnlyList<string>? MessageIds, string Body, bool HasPayment = false)
     : IRelayRequest<SendMessageRequest>
 {
     public static long MaxBodyBytes(RelayOptions options) => options.MaxSendRequestBytes;
@@ -51,7 +52,8 @@ public sealed record SendMessageRequest(IReadOnlyList<string> Recipients, string
         }
 
         var ids = ParseIds(message, recipients.Value.Count);
-        return ids.Succeeded ? new SendMessageRequest(recipients.Value, box.Value, ids.Value, body.Value) : ids.Error;
+        var payment = input.Body.TryGetProperty("payment", out var paid) && paid.ValueKind != JsonValueKind.Null;
+        return ids.Succeeded ? new SendMessageRequest(recipients.Value, box.Value, ids.Value, body.Value, payment) : ids.Error;
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public static class RelayErrors
     public static readonly RelayError InvalidSendMessageId = new(400, "ERR_INVALID_MESSAGEID", $"Each messageId must be a string of 1-{RelayFields.MaxIdBytes} UTF-8 bytes without control characters.");
     public static readonly RelayError MessageIdCountMismatch = new(400, "ERR_MESSAGEID_COUNT_MISMATCH", "Recipients and messageId count must match.");
     public static readonly RelayError DuplicateMessage = new(400, "ERR_DUPLICATE_MESSAGE", "You already sent a different message with this id to this recipient; nothing was stored.");
+    public static readonly RelayError DeliveryBlocked = new(403, "ERR_DELIVERY_BLOCKED", "A recipient has blocked messages from you to this box; nothing was stored.");
+    public static readonly RelayError MissingPaymentTx = new(400, "ERR_MISSING_PAYMENT_TX", "A recipient charges a fee for this box and the send carries no payment; nothing was stored.");
+    public static readonly RelayError PaymentsUnsupported = new(400, "ERR_PAYMENTS_UNSUPPORTED", "A recipient charges a fee for this box, and this relay does not accept payments yet; nothing was stored.");
     public static readonly RelayError QuotaExceeded = new(429, "ERR_QUOTA_EXCEEDED", "The send would pass a quota (a recipient's held messages or bytes, or the sender's bytes per window); nothing was stored.");
 
     // POST /listMessages.

@@ -24,7 +24,8 @@ public static class RelayApi
         [RelayErrors.MessageRequired, RelayErrors.InvalidMessage, RelayErrors.RecipientRequired, RelayErrors.InvalidRecipient, RelayErrors.InvalidRecipientKey,
             RelayErrors.DuplicateRecipient, RelayErrors.TooManyRecipients, RelayErrors.MessageBoxRequired, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge,
             RelayErrors.MessageBodyRequired, RelayErrors.InvalidMessageBody, RelayErrors.InvalidSendMessageId, RelayErrors.MessageIdCountMismatch,
-            RelayErrors.DuplicateMessage, RelayErrors.MessageBodyTooLarge, RelayErrors.QuotaExceeded]);
+            RelayErrors.DuplicateMessage, RelayErrors.MessageBodyTooLarge, RelayErrors.DeliveryBlocked, RelayErrors.MissingPaymentTx, RelayErrors.PaymentsUnsupported,
+            RelayErrors.QuotaExceeded]);
 
     public static readonly RelayOperation ListMessages = new("ListMessages", "POST", "/listMessages", "relay",
         "List the caller's messages in one box, oldest first (long-poll with waitSeconds)", typeof(ListMessagesBody), typeof(ListMessagesResponse),

@@ -32,8 +32,16 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     public ServiceFactory()
     {
         _directory = Directory.CreateTempSubdirectory("peerserv-service-").FullName;
-        Store = new SwitchableStore(new SqliteMessageStore(Path.Combine(_directory, "relay.db")));
+        Storage = new SqliteStorage(Path.Combine(_directory, "relay.db"));
+        Store = new SwitchableStore(Storage.Messages);
+        Permissions = new SwitchablePermissionStore(Storage.Permissions);
     }
+
+    /// <summary>The permission rules the service reads and writes (with a switch that makes them fail).</summary>
+    public SwitchablePermissionStore Permissions { get; }
+
+    /// <summary>The SQLite file behind every store of the service (messages, permissions, devices).</summary>
+    public SqliteStorage Storage { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -53,12 +61,16 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IMessageStore>();
+            services.RemoveAll<IPermissionStore>();
+            services.RemoveAll<IDeviceStore>();
             foreach (var initializer in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "MongoIndexInitializer").ToList())
             {
                 services.Remove(initializer);
             }
 
             services.AddSingleton<IMessageStore>(Store);
+            services.AddSingleton<IPermissionStore>(Permissions);
+            services.AddSingleton(Storage.Devices);
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.AddMassTransitTestHarness(x => x.UsingInMemory((context, cfg) =>
@@ -117,6 +129,8 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         if (disposing && Directory.Exists(_directory))
         {
             Store.Dispose();
+            Storage.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_directory, recursive: true);
         }
     }
