@@ -17,6 +17,7 @@ COPY shared/PeerServ.Storage/PeerServ.Storage.csproj shared/PeerServ.Storage/
 COPY services/PeerServ.Ingest/PeerServ.Ingest.csproj services/PeerServ.Ingest/
 COPY services/PeerServ.MailboxQuery/PeerServ.MailboxQuery.csproj services/PeerServ.MailboxQuery/
 COPY services/PeerServ.Ack/PeerServ.Ack.csproj services/PeerServ.Ack/
+COPY services/PeerServ.Permissions/PeerServ.Permissions.csproj services/PeerServ.Permissions/
 COPY services/PeerServ.Live/PeerServ.Live.csproj services/PeerServ.Live/
 COPY services/PeerServ.Standalone/PeerServ.Standalone.csproj services/PeerServ.Standalone/
 COPY gateway/PeerServ.Gateway/PeerServ.Gateway.csproj gateway/PeerServ.Gateway/

@@ -7,6 +7,7 @@ using PeerServ.Ingest;
 using PeerServ.Live;
 using PeerServ.Live.Live;
 using PeerServ.MailboxQuery;
+using PeerServ.Permissions;
 using PeerServ.Relay;
 using PeerServ.Relay.Options;
 using PeerServ.ServiceDefaults.Messaging;
@@ -28,7 +29,7 @@ internal static partial class StandaloneExtensions
     }
 
     /// <summary>
-    /// Auth (both protocols), the three relay features and live delivery on an SQLite file and the in-memory bus, and the API docs. The
+    /// Auth (both protocols), the relay features (send, list, acknowledge, permissions) and live delivery on an SQLite file and the in-memory bus, and the API docs. The
     /// server key is Auth:ServerPrivateKey, else the key file in the data directory, created on first start.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
@@ -46,7 +47,7 @@ internal static partial class StandaloneExtensions
                 }
             });
         services.AddSqliteStorage(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
-        services.AddSendMessage().AddListMessages().AddAcknowledgeMessage();
+        services.AddSendMessage().AddListMessages().AddAcknowledgeMessage().AddPermissions();
         services.AddLive().AddSingleton<ILiveSendPipeline, InProcessSendPipeline>();
         services.AddPeerServInMemoryBus("standalone", bus =>
         {

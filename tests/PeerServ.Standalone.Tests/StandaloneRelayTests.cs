@@ -19,3 +19,9 @@ public sealed class StandaloneRelayAuthriteTests(StandaloneFactory factory) : St
 {
     protected override ClientProtocol Protocol => ClientProtocol.Authrite;
 }
+
+/// <summary>The permissions contract against the standalone host (BRC-104; the auth layer is the same for both protocols).</summary>
+public sealed class StandalonePermissionsTests(StandaloneFactory factory) : PermissionsContract, IClassFixture<StandaloneFactory>
+{
+    protected override RelayClient NewClient() => new(PrivateKey.Generate(), factory.Server.BaseAddress, factory.Server.CreateHandler());
+}

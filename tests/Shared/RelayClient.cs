@@ -47,6 +47,21 @@ public sealed class RelayClient : IDisposable
 
     public Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(string path, object body) => PostAsync(path, JsonSerializer.Serialize(body));
 
+    /// <summary>A signed GET (no body, no content type, as AuthFetch sends it); the answer must be JSON.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Json)> GetAsync(string pathAndQuery)
+    {
+        using var response = await _http.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException($"{pathAndQuery} answered {(int)response.StatusCode} with a body that is not JSON: {text}");
+        }
+    }
+
     public Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(string recipient, string box, string body, string? messageId = null) =>
         PostAsync("/sendMessage", messageId is null
             ? new { message = new { recipient, messageBox = box, body } }

@@ -82,6 +82,13 @@ public static class RelayErrors
     public static readonly RelayError TooManyMessageIds = new(400, "ERR_TOO_MANY_MESSAGE_IDS", "Too many message ids in one acknowledgement.");
     public static readonly RelayError InvalidAcknowledgment = new(400, "ERR_INVALID_ACKNOWLEDGMENT", "Message not found!");
 
+    // /permissions/* (the TypeScript server's codes).
+    public static readonly RelayError InvalidPermissionRequest = new(400, "ERR_INVALID_REQUEST", "messageBox and recipientFee are required.");
+    public static readonly RelayError InvalidPublicKey = new(400, "ERR_INVALID_PUBLIC_KEY", "The key must be a compressed secp256k1 public key in hex.");
+    public static readonly RelayError InvalidFeeValue = new(400, "ERR_INVALID_FEE_VALUE", "recipientFee must be an integer: -1 (block), 0 (allow) or a number of satoshis up to the relay's maximum.");
+    public static readonly RelayError MissingParameters = new(400, "ERR_MISSING_PARAMETERS", "A required query parameter is missing.");
+    public static readonly RelayError ForeignPermissions = new(403, "ERR_FOREIGN_PERMISSIONS", "You can only read your own permission rules: recipient must be your identity key (or absent).");
+
     /// <summary>Seconds a client is asked to wait (Retry-After) before retrying after an outage.</summary>
     public const int RetryAfterSeconds = 1;
 

@@ -36,7 +36,25 @@ public static class RelayApi
         "Acknowledge (delete) the caller's messages by id, in any box", typeof(AcknowledgeMessageBody), typeof(AcknowledgeMessageResponse),
         [RelayErrors.MessageIdRequired, RelayErrors.InvalidMessageId, RelayErrors.TooManyMessageIds, RelayErrors.InvalidAcknowledgment]);
 
-    public static IReadOnlyList<RelayOperation> All { get; } = [SendMessage, ListMessages, AcknowledgeMessage];
+    public static readonly RelayOperation SetPermission = new("SetPermission", "POST", "/permissions/set", "permissions",
+        "Set the caller's rule for one sender (or box-wide) into one of its boxes: -1 blocks, 0 allows, more charges satoshis", typeof(SetPermissionBody), typeof(SetPermissionResponse),
+        [RelayErrors.InvalidPermissionRequest, RelayErrors.InvalidPublicKey, RelayErrors.InvalidFeeValue, RelayErrors.MessageBoxRequired, RelayErrors.InvalidMessageBox,
+            RelayErrors.MessageBoxTooLarge]);
+
+    public static readonly RelayOperation GetPermission = new("GetPermission", "GET", "/permissions/get", "permissions",
+        "The caller's exact rule for one sender (or box-wide) into one box, or null (query: messageBox, sender?, recipient? = the caller)", null, typeof(GetPermissionResponse),
+        [RelayErrors.MissingParameters, RelayErrors.InvalidPublicKey, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge, RelayErrors.ForeignPermissions]);
+
+    public static readonly RelayOperation ListPermissions = new("ListPermissions", "GET", "/permissions/list", "permissions",
+        "A page of the caller's rules, by box, box-wide first (query: message_box or messageBox, limit 1–1000 (100), offset, createdAtOrder asc|desc)", null,
+        typeof(ListPermissionsResponse),
+        [RelayErrors.InvalidLimit, RelayErrors.InvalidOffset, RelayErrors.MissingParameters, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge]);
+
+    public static readonly RelayOperation GetQuote = new("GetQuote", "GET", "/permissions/quote", "permissions",
+        "What the caller would pay to send into one box of one or more recipients (query: recipient, repeated, and messageBox)", null, typeof(QuoteResponse),
+        [RelayErrors.MissingParameters, RelayErrors.InvalidPublicKey, RelayErrors.TooManyRecipients, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge]);
+
+    public static IReadOnlyList<RelayOperation> All { get; } = [SendMessage, ListMessages, AcknowledgeMessage, SetPermission, GetPermission, ListPermissions, GetQuote];
 
     /// <summary>What any authenticated operation may answer besides its own errors.</summary>
     public static IReadOnlyList<RelayError> CommonErrors { get; } =
