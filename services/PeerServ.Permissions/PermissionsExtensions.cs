@@ -1,4 +1,6 @@
 using PeerServ.Auth.Gateway;
+using PeerServ.Relay;
+using PeerServ.Relay.Options;
 using PeerServ.ServiceDefaults.Messaging;
 using PeerServ.Storage;
 
@@ -6,10 +8,11 @@ namespace PeerServ.Permissions;
 
 public static class PermissionsExtensions
 {
-    /// <summary>The /permissions/* feature in any host: the fee lookup and its options (the permission store comes from the host).</summary>
+    /// <summary>The /permissions/* and device features in any host: the fee lookup and the options (the stores come from the host).</summary>
     public static IServiceCollection AddPermissions(this IServiceCollection services)
     {
         services.AddRecipientFees();
+        services.AddValidatedOptions<DeviceOptions>(DeviceOptions.SectionName);
         return services;
     }
 

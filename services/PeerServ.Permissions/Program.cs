@@ -11,5 +11,6 @@ var app = builder.Build();
 app.UseRelayExceptionHandler();
 app.UseGatewayAssertion();
 app.MapPermissionsApi();
+app.MapDevicesApi();
 app.MapDefaultEndpoints();
 app.Run();

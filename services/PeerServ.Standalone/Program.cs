@@ -21,6 +21,7 @@ app.MapSendMessageApi();
 app.MapListMessagesApi();
 app.MapAcknowledgeMessageApi();
 app.MapPermissionsApi();
+app.MapDevicesApi();
 app.MapLive();
 app.MapRelayApiDocs();
 app.MapDefaultEndpoints();

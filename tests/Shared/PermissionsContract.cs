@@ -112,4 +112,46 @@ public abstract class PermissionsContract
 
         Assert.Equal((HttpStatusCode.BadRequest, code), (status, json.GetProperty("code").GetString()));
     }
+
+    [Fact]
+    public async Task Devices_RoundTrip_TruncatedTokens_SameIdOnRepeat_OwnOnly()
+    {
+        using var bob = NewClient();
+        using var carol = NewClient();
+        const string token = "fcm-token-0123456789-abcdefghij";
+
+        var (status, first) = await bob.PostAsync("/registerDevice", new { fcmToken = "  " + token + " ", deviceId = "iPhone", platform = "ios" });
+        var (_, again) = await bob.PostAsync("/registerDevice", new { fcmToken = token });
+        var (_, bare) = await bob.PostAsync("/registerDevice", new { fcmToken = "second-token-xyz" });
+        var (listStatus, listed) = await bob.GetAsync("/devices");
+        var (_, other) = await carol.GetAsync("/devices");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, listStatus));
+        Assert.Equal("Device registered successfully for push notifications", first.GetProperty("message").GetString());
+        Assert.Equal(first.GetProperty("deviceId").GetInt64(), again.GetProperty("deviceId").GetInt64());
+        var devices = listed.GetProperty("devices").EnumerateArray().ToList();
+        Assert.Equal(2, devices.Count);
+        var phone = devices.Single(d => d.GetProperty("id").GetInt64() == first.GetProperty("deviceId").GetInt64());
+        Assert.Equal("...abcdefghij", phone.GetProperty("fcmToken").GetString());
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null, true), (phone.GetProperty("deviceId").ValueKind, phone.GetProperty("platform").ValueKind, phone.GetProperty("active").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, phone.GetProperty("lastUsed").ValueKind);
+        Assert.Equal(bare.GetProperty("deviceId").GetInt64(), devices[0].GetProperty("id").GetInt64());
+        Assert.DoesNotContain(listed.ToString(), "fcm-token-0123", StringComparison.Ordinal);
+        Assert.Empty(other.GetProperty("devices").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("{}", "ERR_INVALID_FCM_TOKEN")]
+    [InlineData("{\"fcmToken\":\"   \"}", "ERR_INVALID_FCM_TOKEN")]
+    [InlineData("{\"fcmToken\":42}", "ERR_INVALID_FCM_TOKEN")]
+    [InlineData("{\"fcmToken\":\"t\",\"platform\":\"windows\"}", "ERR_INVALID_PLATFORM")]
+    [InlineData("{\"fcmToken\":\"t\",\"deviceId\":7}", "ERR_INVALID_DEVICE_ID")]
+    public async Task RegisterDevice_BadInput_400Json(string body, string code)
+    {
+        using var bob = NewClient();
+
+        var (status, json) = await bob.PostAsync("/registerDevice", body);
+
+        Assert.Equal((HttpStatusCode.BadRequest, code), (status, json.GetProperty("code").GetString()));
+    }
 }

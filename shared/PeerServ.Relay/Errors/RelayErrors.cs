@@ -89,6 +89,11 @@ public static class RelayErrors
     public static readonly RelayError MissingParameters = new(400, "ERR_MISSING_PARAMETERS", "A required query parameter is missing.");
     public static readonly RelayError ForeignPermissions = new(403, "ERR_FOREIGN_PERMISSIONS", "You can only read your own permission rules: recipient must be your identity key (or absent).");
 
+    // POST /registerDevice, GET /devices (the TypeScript server's codes).
+    public static readonly RelayError InvalidFcmToken = new(400, "ERR_INVALID_FCM_TOKEN", "fcmToken must be a non-empty string.");
+    public static readonly RelayError InvalidPlatform = new(400, "ERR_INVALID_PLATFORM", "platform must be ios, android or web.");
+    public static readonly RelayError InvalidDeviceId = new(400, "ERR_INVALID_DEVICE_ID", "deviceId must be a string of at most 256 characters without control characters.");
+
     /// <summary>Seconds a client is asked to wait (Retry-After) before retrying after an outage.</summary>
     public const int RetryAfterSeconds = 1;
 

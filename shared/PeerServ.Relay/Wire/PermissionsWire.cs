@@ -23,7 +23,7 @@ public sealed record PermissionView(
     public static PermissionView Create(string? sender, string messageBox, int recipientFee, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
         new(sender, messageBox, recipientFee, PermissionOptions.StatusOf(recipientFee), Stamp(createdAt), Stamp(updatedAt));
 
-    internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }
 
 /// <param name="Permission">The caller's exact rule for that sender (or box-wide), null when it has none.</param>

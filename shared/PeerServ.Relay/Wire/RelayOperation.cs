@@ -54,7 +54,15 @@ public static class RelayApi
         "What the caller would pay to send into one box of one or more recipients (query: recipient, repeated, and messageBox)", null, typeof(QuoteResponse),
         [RelayErrors.MissingParameters, RelayErrors.InvalidPublicKey, RelayErrors.TooManyRecipients, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge]);
 
-    public static IReadOnlyList<RelayOperation> All { get; } = [SendMessage, ListMessages, AcknowledgeMessage, SetPermission, GetPermission, ListPermissions, GetQuote];
+    public static readonly RelayOperation RegisterDevice = new("RegisterDevice", "POST", "/registerDevice", "devices",
+        "Register (or refresh) an FCM token of the caller's for push notifications of its notifications box", typeof(RegisterDeviceBody), typeof(RegisterDeviceResponse),
+        [RelayErrors.InvalidFcmToken, RelayErrors.InvalidPlatform, RelayErrors.InvalidDeviceId]);
+
+    public static readonly RelayOperation ListDevices = new("ListDevices", "GET", "/devices", "devices",
+        "The caller's registered devices, most recently updated first (tokens truncated to their last 10 characters)", null, typeof(ListDevicesResponse), []);
+
+    public static IReadOnlyList<RelayOperation> All { get; } =
+        [SendMessage, ListMessages, AcknowledgeMessage, SetPermission, GetPermission, ListPermissions, GetQuote, RegisterDevice, ListDevices];
 
     /// <summary>What any authenticated operation may answer besides its own errors.</summary>
     public static IReadOnlyList<RelayError> CommonErrors { get; } =
