@@ -83,6 +83,38 @@ public sealed class SqliteMessageStoreTests : MessageStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task Version2File_GainsPermissionsDevicesAndPushClaims_MessagesKept()
+    {
+        var file = Path.Combine(_directory, "v2.db");
+        using (var created = new SqliteMessageStore(file))
+        {
+            await created.InsertAsync(new NewMessage("alice", "notifications", "kept", [new Delivery("bob", "m1")], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1)), CancellationToken.None);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}"))
+        {
+            // Back to what a version-2 build wrote: no push claim, no permissions, no devices.
+            old.Open();
+            using var downgrade = old.CreateCommand();
+            downgrade.CommandText = "ALTER TABLE messages DROP COLUMN push_claimed; DROP TABLE permissions; DROP TABLE devices; PRAGMA user_version = 2;";
+            downgrade.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var storage = new SqliteStorage(file);
+        var page = await storage.Messages.ListAsync("bob", "notifications", 0, 10, DateTimeOffset.UtcNow, CancellationToken.None);
+        var claimed = await storage.Messages.ClaimPushAsync("bob", "m1", "alice", CancellationToken.None);
+        await storage.Permissions.SetAsync("bob", "notifications", null, -1, DateTimeOffset.UtcNow, CancellationToken.None);
+        var device = await storage.Devices.RegisterAsync(new DeviceRegistration("bob", "t", null, null, DateTimeOffset.UtcNow), 5, CancellationToken.None);
+
+        Assert.Equal("kept", Assert.Single(page.Messages).Body);
+        Assert.True(claimed);
+        Assert.Equal(-1, (await storage.Permissions.GetAsync("bob", "notifications", null, CancellationToken.None))?.RecipientFee);
+        Assert.True(device.Id > 0);
+    }
+
+    [Fact]
     public async Task UnwritableLocation_ThrowsStoreUnavailable()
     {
         var blocked = Path.Combine(_directory, "not-a-dir");
