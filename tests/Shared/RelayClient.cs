@@ -34,15 +34,7 @@ public sealed class RelayClient : IDisposable
     public async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(string path, string json)
     {
         using var response = await _http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
-        var text = await response.Content.ReadAsStringAsync();
-        try
-        {
-            return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-        }
-        catch (JsonException)
-        {
-            throw new InvalidOperationException($"{path} answered {(int)response.StatusCode} with a body that is not JSON: {text}");
-        }
+        return await ReadAsync(path, response);
     }
 
     public Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(string path, object body) => PostAsync(path, JsonSerializer.Serialize(body));
@@ -51,6 +43,12 @@ public sealed class RelayClient : IDisposable
     public async Task<(HttpStatusCode Status, JsonElement Json)> GetAsync(string pathAndQuery)
     {
         using var response = await _http.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+        return await ReadAsync(pathAndQuery, response);
+    }
+
+    /// <summary>Every relay answer is JSON: the status and the parsed body, or an error quoting what came instead.</summary>
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> ReadAsync(string target, HttpResponseMessage response)
+    {
         var text = await response.Content.ReadAsStringAsync();
         try
         {
@@ -58,7 +56,7 @@ public sealed class RelayClient : IDisposable
         }
         catch (JsonException)
         {
-            throw new InvalidOperationException($"{pathAndQuery} answered {(int)response.StatusCode} with a body that is not JSON: {text}");
+            throw new InvalidOperationException($"{target} answered {(int)response.StatusCode} with a body that is not JSON: {text}");
         }
     }
 

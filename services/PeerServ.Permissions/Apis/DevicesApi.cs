@@ -37,7 +37,7 @@ public static class DevicesApi
     {
         var devices = await store.ListAsync(call.CallerKey, aborted);
         var views = devices.Select(d => new DeviceView(d.Id, d.DeviceId, d.Platform, Truncate(d.FcmToken), d.Active,
-            PermissionView.Stamp(d.CreatedAt), PermissionView.Stamp(d.UpdatedAt), d.LastUsed is { } used ? PermissionView.Stamp(used) : null)).ToList();
+            RelayJson.Timestamp(d.CreatedAt), RelayJson.Timestamp(d.UpdatedAt), d.LastUsed is { } used ? RelayJson.Timestamp(used) : null)).ToList();
         return TypedResults.Json(new ListDevicesResponse(views), RelayJson.Options);
     }
 

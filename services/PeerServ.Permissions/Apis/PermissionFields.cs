@@ -38,18 +38,16 @@ internal static class PermissionFields
         return (string?)null;
     }
 
-    /// <summary>The one value of a query parameter; null when absent or empty.</summary>
-    public static string? Single(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values is [{ Length: > 0 } value] ? value : values.Count > 1 ? values[^1] : null;
+    /// <summary>A query parameter's value (the last, when repeated); null when absent or empty.</summary>
+    public static string? Single(IQueryCollection query, string name) => Last(query[name]);
 
-    public static bool TryInt(StringValues values, int fallback, int min, int max, out int value)
+    /// <summary>An integer query parameter within [min, max]; <paramref name="fallback"/> when absent or empty.</summary>
+    public static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value)
     {
         value = fallback;
-        if (values.Count == 0 || string.IsNullOrEmpty(values[^1]))
-        {
-            return true;
-        }
-
-        return int.TryParse(values[^1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+        return Last(query[name]) is not { } text
+            || (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max);
     }
+
+    private static string? Last(StringValues values) => values.Count > 0 && !string.IsNullOrEmpty(values[^1]) ? values[^1] : null;
 }

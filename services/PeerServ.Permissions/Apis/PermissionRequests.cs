@@ -96,12 +96,12 @@ internal sealed record ListPermissionsRequest(string? MessageBox, int Limit, int
             return box.Error;
         }
 
-        if (!PermissionFields.TryInt(input.Query["limit"], DefaultLimit, 1, MaxLimit, out var limit))
+        if (!PermissionFields.TryInt(input.Query, "limit", DefaultLimit, 1, MaxLimit, out var limit))
         {
             return RelayErrors.InvalidLimit.With($"limit must be an integer from 1 to {MaxLimit}.");
         }
 
-        if (!PermissionFields.TryInt(input.Query["offset"], 0, 0, options.ListMaxOffset, out var offset))
+        if (!PermissionFields.TryInt(input.Query, "offset", 0, 0, options.ListMaxOffset, out var offset))
         {
             return RelayErrors.InvalidOffset.With($"offset must be an integer from 0 to {options.ListMaxOffset}.");
         }

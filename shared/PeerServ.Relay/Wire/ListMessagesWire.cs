@@ -28,7 +28,7 @@ public sealed record ListedMessage(
 {
     public static ListedMessage Create(string messageId, string body, string sender, DateTimeOffset createdAt)
     {
-        var stamp = createdAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var stamp = RelayJson.Timestamp(createdAt);
         return new ListedMessage(messageId, body, sender, stamp, stamp, stamp, stamp);
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace PeerServ.Relay.Wire;
@@ -21,9 +20,7 @@ public sealed record PermissionView(
     string UpdatedAt)
 {
     public static PermissionView Create(string? sender, string messageBox, int recipientFee, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
-        new(sender, messageBox, recipientFee, PermissionOptions.StatusOf(recipientFee), Stamp(createdAt), Stamp(updatedAt));
-
-    public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        new(sender, messageBox, recipientFee, PermissionOptions.StatusOf(recipientFee), RelayJson.Timestamp(createdAt), RelayJson.Timestamp(updatedAt));
 }
 
 /// <param name="Permission">The caller's exact rule for that sender (or box-wide), null when it has none.</param>
@@ -47,7 +44,7 @@ public sealed record PermissionRow(
 {
     public static PermissionRow Create(string? sender, string messageBox, int recipientFee, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
-        var (created, updated) = (PermissionView.Stamp(createdAt), PermissionView.Stamp(updatedAt));
+        var (created, updated) = (RelayJson.Timestamp(createdAt), RelayJson.Timestamp(updatedAt));
         return new(sender, messageBox, messageBox, recipientFee, recipientFee, PermissionOptions.StatusOf(recipientFee), created, created, updated, updated);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 
@@ -6,7 +5,8 @@ namespace PeerServ.Storage.Mongo;
 
 /// <summary>
 /// Push devices on MongoDB: collection "devices", unique on (identity, fcmToken). A registration's id is a random
-/// positive integer below 2^53 (exact in JavaScript), drawn once and kept for every repeat registration.
+/// positive integer below 2^53 (exact in JavaScript; an id is a handle, not a secret), drawn once and kept for every
+/// repeat registration.
 /// </summary>
 public sealed class MongoDeviceStore : IDeviceStore, IMongoIndexes
 {
@@ -46,7 +46,7 @@ public sealed class MongoDeviceStore : IDeviceStore, IMongoIndexes
 
             device = new DeviceDocument
             {
-                Id = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 22) + RandomNumberGenerator.GetInt32(0, 1 << 22),
+                Id = Random.Shared.NextInt64(1, MaxSafeInteger + 1),
                 Identity = registration.Identity, FcmToken = registration.FcmToken, DeviceId = registration.DeviceId, Platform = registration.Platform,
                 Active = true, CreatedAt = at, UpdatedAt = at,
             };
