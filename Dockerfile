@@ -1,6 +1,6 @@
 # One recipe, one target per deployable:
-#   docker build --target gateway -t peerserv-gateway .        (and ingest, mailbox-query, ack, live, standalone)
-# The build stage publishes all six at once, so the second target reuses it from the build cache.
+#   docker build --target gateway -t peerserv-gateway .        (and ingest, mailbox-query, ack, permissions, live, standalone)
+# The build stage publishes all seven at once, so the second target reuses it from the build cache.
 # Base images are build arguments: the official .NET images by default (glibc, Ubuntu 24.04); eng/containers.sh
 # builds Debian 12 stand-ins from the machine's own .NET where no registry is reachable (see README, "Containers").
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
@@ -29,7 +29,7 @@ COPY services/ services/
 COPY gateway/ gateway/
 COPY tools/PeerServ.HealthProbe/ tools/PeerServ.HealthProbe/
 RUN for p in gateway/PeerServ.Gateway services/PeerServ.Ingest services/PeerServ.MailboxQuery services/PeerServ.Ack \
-             services/PeerServ.Live services/PeerServ.Standalone tools/PeerServ.HealthProbe; do \
+             services/PeerServ.Permissions services/PeerServ.Live services/PeerServ.Standalone tools/PeerServ.HealthProbe; do \
       dotnet publish "$p" -c Release --no-restore -p:UseAppHost=false -o "/out/$(basename "$p")" || exit 1; \
     done \
  && mkdir -p /out/data
@@ -63,6 +63,10 @@ ENTRYPOINT ["dotnet", "/app/PeerServ.MailboxQuery.dll"]
 FROM runtime AS ack
 COPY --from=build /out/PeerServ.Ack .
 ENTRYPOINT ["dotnet", "/app/PeerServ.Ack.dll"]
+
+FROM runtime AS permissions
+COPY --from=build /out/PeerServ.Permissions .
+ENTRYPOINT ["dotnet", "/app/PeerServ.Permissions.dll"]
 
 FROM runtime AS live
 COPY --from=build /out/PeerServ.Live .

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the distributed stack locally without Docker, for manual use: RabbitMQ and the MongoDB-wire test server
-# (eng/services.sh), then ack, ingest, mailbox-query, two live replicas and the gateway as processes on loopback.
+# (eng/services.sh), then ack, ingest, mailbox-query, permissions, two live replicas and the gateway as processes on loopback.
 #   eng/stack.sh start [state-dir]   builds, starts everything, prints the gateway URL and the server key
 #   eng/stack.sh stop  [state-dir]   stops everything it started, by pid
 # Environment: GATEWAY_PORT (default 8080), CONFIGURATION (default Release), AUTH_SERVER_PRIVATE_KEY (default: a new key).
@@ -56,6 +56,7 @@ gateway_port=${GATEWAY_PORT:-8080}
 start_service ack services/PeerServ.Ack 8083 Management__Url=http://127.0.0.1:9467
 start_service ingest services/PeerServ.Ingest 8081 Management__Url=http://127.0.0.1:9465
 start_service mailbox-query services/PeerServ.MailboxQuery 8082 Management__Url=http://127.0.0.1:9466
+start_service permissions services/PeerServ.Permissions 8086 Management__Url=http://127.0.0.1:9470
 for i in 1 2; do
   start_service live-$i services/PeerServ.Live $((8083 + i)) Management__Url=http://127.0.0.1:$((9467 + i)) Auth__ServerPrivateKey="$key" \
     Live__IngestUrl=http://127.0.0.1:8081/
@@ -64,8 +65,9 @@ start_service gateway gateway/PeerServ.Gateway "$gateway_port" Management__Url=h
   ReverseProxy__Clusters__ingest__Destinations__d1__Address=http://127.0.0.1:8081 \
   ReverseProxy__Clusters__mailbox-query__Destinations__d1__Address=http://127.0.0.1:8082 \
   ReverseProxy__Clusters__ack__Destinations__d1__Address=http://127.0.0.1:8083 \
+  ReverseProxy__Clusters__permissions__Destinations__d1__Address=http://127.0.0.1:8086 \
   ReverseProxy__Clusters__live__Destinations__d1__Address=http://127.0.0.1:8084 \
   ReverseProxy__Clusters__live__Destinations__d2__Address=http://127.0.0.1:8085
-for s in ack:8083 ingest:8081 mailbox-query:8082 live-1:8084 live-2:8085 gateway:$gateway_port; do wait_ready "${s%%:*}" "${s##*:}"; done
+for s in ack:8083 ingest:8081 mailbox-query:8082 permissions:8086 live-1:8084 live-2:8085 gateway:$gateway_port; do wait_ready "${s%%:*}" "${s##*:}"; done
 echo "PeerServ distributed stack is up: gateway http://127.0.0.1:$gateway_port (logs and pids in $state)"
 echo "stop it with: eng/stack.sh stop $state"

@@ -15,7 +15,7 @@ public sealed class ImageTests
     private static readonly string Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The settings each deployable refuses to start without (the stores need not be reachable to be live).</summary>
-    public static TheoryData<string> AllImages() => new(Images.Gateway, Images.Ingest, Images.MailboxQuery, Images.Ack, Images.Standalone);
+    public static TheoryData<string> AllImages() => new(Images.Gateway, Images.Ingest, Images.MailboxQuery, Images.Ack, Images.Permissions, Images.Standalone);
 
     [Theory]
     [MemberData(nameof(AllImages))]

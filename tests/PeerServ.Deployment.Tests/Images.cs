@@ -1,7 +1,7 @@
 namespace PeerServ.Deployment.Tests;
 
 /// <summary>
-/// Every image of the repository, built once per run through its Dockerfiles exactly as users build them: the five
+/// Every image of the repository, built once per run through its Dockerfiles exactly as users build them: the six
 /// stack images and the end-to-end suite by `docker-compose build`, the standalone image by `docker build --target`.
 /// They carry the names the Kubernetes manifests reference (ghcr.io/peerserv/…:latest).
 /// </summary>
@@ -11,6 +11,7 @@ public sealed class Images : IAsyncLifetime
     public const string Ingest = "ghcr.io/peerserv/peerserv-ingest:latest";
     public const string MailboxQuery = "ghcr.io/peerserv/peerserv-mailbox-query:latest";
     public const string Ack = "ghcr.io/peerserv/peerserv-ack:latest";
+    public const string Permissions = "ghcr.io/peerserv/peerserv-permissions:latest";
     public const string Live = "ghcr.io/peerserv/peerserv-live:latest";
     public const string Standalone = "ghcr.io/peerserv/peerserv-standalone:latest";
 

@@ -11,7 +11,7 @@ namespace PeerServ.Deployment.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class PodContractTests(PodCluster cluster) : IClassFixture<PodCluster>
 {
-    public static TheoryData<string> Deployments() => new("peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-live");
+    public static TheoryData<string> Deployments() => new("peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-permissions", "peerserv-live");
 
     [Theory]
     [MemberData(nameof(Deployments))]
@@ -60,7 +60,7 @@ public sealed class PodContractTests(PodCluster cluster) : IClassFixture<PodClus
     }
 
     [Fact]
-    public async Task Gateway_ReachesEveryServiceByItsServiceName_SendListAck()
+    public async Task Gateway_ReachesEveryServiceByItsServiceName_SendListAckPermissions()
     {
         foreach (var (name, (pod, _)) in cluster.Pods)
         {
@@ -75,12 +75,17 @@ public sealed class PodContractTests(PodCluster cluster) : IClassFixture<PodClus
         var (sent, sendJson) = await RetryUnavailableAsync(() => alice.SendAsync(bob.Identity, "inbox", "through the pods", "pod-1"));
         var (listedStatus, listed) = await RetryUnavailableAsync(() => bob.PostAsync("/listMessages", new { messageBox = "inbox" }));
         var (acked, ackJson) = await RetryUnavailableAsync(() => bob.AckAsync("pod-1"));
+        var (ruled, ruleJson) = await RetryUnavailableAsync(() => bob.PostAsync("/permissions/set", new { messageBox = "inbox", recipientFee = -1, sender = alice.Identity }));
+        var (quoted, quote) = await RetryUnavailableAsync(() => alice.GetAsync($"/permissions/quote?recipient={bob.Identity}&messageBox=inbox"));
 
         var logs = await LogsAsync(cluster.Pods["peerserv-gateway"].Container);
         Assert.True(sent == HttpStatusCode.OK, $"{sendJson}\n{logs}");
         Assert.True(listedStatus == HttpStatusCode.OK, $"{listed}\n{logs}");
         Assert.Equal("through the pods", Assert.Single(listed.GetProperty("messages").EnumerateArray()).Str("body"));
         Assert.True(acked == HttpStatusCode.OK, $"{ackJson}\n{logs}");
+        Assert.True(ruled == HttpStatusCode.OK, $"{ruleJson}\n{logs}");
+        Assert.True(quoted == HttpStatusCode.OK, $"{quote}\n{logs}");
+        Assert.Equal(-1, quote.GetProperty("quote").GetProperty("recipientFee").GetInt32());
     }
 
     /// <summary>The call, again after a second while it answers 503 ERR_SERVICE_UNAVAILABLE, for at most 20 s.</summary>

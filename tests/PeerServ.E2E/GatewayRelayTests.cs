@@ -20,6 +20,12 @@ public sealed class GatewayRelayAuthriteTests : GatewayRelayTests
     protected override ClientProtocol Protocol => ClientProtocol.Authrite;
 }
 
+/// <summary>The permissions contract through the compose stack's gateway.</summary>
+public sealed class GatewayPermissionsTests : PermissionsContract
+{
+    protected override RelayClient NewClient() => new(PrivateKey.Generate(), Target.Gateway, new SocketsHttpHandler());
+}
+
 /// <summary>The real npm clients (tests/interop/suite.mjs) through the compose stack's gateway.</summary>
 public sealed class GatewayInteropTests
 {

@@ -27,6 +27,7 @@ public sealed partial class DeployableListenerTests
         ["ingest"] = "services/PeerServ.Ingest",
         ["mailbox-query"] = "services/PeerServ.MailboxQuery",
         ["ack"] = "services/PeerServ.Ack",
+        ["permissions"] = "services/PeerServ.Permissions",
         ["standalone"] = "services/PeerServ.Standalone",
     };
 
@@ -42,8 +43,8 @@ public sealed partial class DeployableListenerTests
     public static TheoryData<string, string> Cases() => new()
     {
         { "standalone", "image" },
-        { "gateway", "compose" }, { "ingest", "compose" }, { "mailbox-query", "compose" }, { "ack", "compose" },
-        { "gateway", "k8s" }, { "ingest", "k8s" }, { "mailbox-query", "k8s" }, { "ack", "k8s" },
+        { "gateway", "compose" }, { "ingest", "compose" }, { "mailbox-query", "compose" }, { "ack", "compose" }, { "permissions", "compose" },
+        { "gateway", "k8s" }, { "ingest", "k8s" }, { "mailbox-query", "k8s" }, { "ack", "k8s" }, { "permissions", "k8s" },
     };
 
     [Theory]

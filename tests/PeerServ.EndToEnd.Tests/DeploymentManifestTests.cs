@@ -14,7 +14,7 @@ public sealed class DeploymentManifestTests
         return ([.. json.RootElement.GetProperty("documents").EnumerateArray().Select(e => e.Clone())], [.. json.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.Clone())]);
     });
 
-    private static readonly string[] Deployments = ["peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-live"];
+    private static readonly string[] Deployments = ["peerserv-gateway", "peerserv-ingest", "peerserv-mailbox-query", "peerserv-ack", "peerserv-permissions", "peerserv-live"];
 
     [Fact]
     public void Kustomize_EveryObject_ValidAgainstKubernetesSchemas()
@@ -42,6 +42,7 @@ public sealed class DeploymentManifestTests
     [InlineData("peerserv-ingest")]
     [InlineData("peerserv-mailbox-query")]
     [InlineData("peerserv-ack")]
+    [InlineData("peerserv-permissions")]
     [InlineData("peerserv-live")]
     public void Deployment_HasProbesLimitsSecurityAndGracefulTermination(string name)
     {
@@ -124,8 +125,8 @@ public sealed class DeploymentManifestTests
             // Published on loopback unless PEERSERV_PUBLISH says otherwise.
             Assert.Contains("- 127.0.0.1:8080:8080/tcp", config, StringComparison.Ordinal);
             Assert.Single(lines, line => line.Trim() == "ports:");
-            // ingest, mailbox-query, ack and live wait for mongo and rabbitmq (2 each), the gateway for the four services.
-            Assert.Equal(12, lines.Count(line => line.Trim() == "condition: service_healthy"));
+            // ingest, mailbox-query, ack, permissions and live wait for mongo and rabbitmq (2 each), the gateway for the five services.
+            Assert.Equal(15, lines.Count(line => line.Trim() == "condition: service_healthy"));
             Assert.Contains("--replSet", config, StringComparison.Ordinal);
             Assert.Contains("rabbitmq:3.13-management", config, StringComparison.Ordinal);
         }

@@ -21,3 +21,10 @@ public sealed class DistributedRelayAuthriteTests(DistributedStack stack) : Dist
 {
     protected override ClientProtocol Protocol => ClientProtocol.Authrite;
 }
+
+/// <summary>The permissions contract through the gateway: the permissions service for the rules, ingest enforcing them.</summary>
+[Collection(DistributedStackCollection.Name)]
+public sealed class DistributedPermissionsTests(DistributedStack stack) : PermissionsContract
+{
+    protected override RelayClient NewClient() => new(PrivateKey.Generate(), stack.Gateway.Url, new SocketsHttpHandler());
+}

@@ -8,7 +8,7 @@ namespace PeerServ.EndToEnd.Tests;
 public sealed class OpenApiTests(DistributedStack stack)
 {
     [Fact]
-    public async Task OpenApiDocument_ThroughTheGateway_DescribesTheThreeEndpointsAndTheHandshakes()
+    public async Task OpenApiDocument_ThroughTheGateway_DescribesEveryRoutedEndpointAndTheHandshakes()
     {
         using var http = new HttpClient();
 
@@ -23,6 +23,11 @@ public sealed class OpenApiTests(DistributedStack stack)
             Assert.True(post.GetProperty("responses").TryGetProperty("200", out _), path);
             Assert.True(post.GetProperty("responses").TryGetProperty("400", out _), path);
             Assert.Contains("ERR_", post.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+
+        foreach (var (path, method) in new[] { ("/permissions/set", "post"), ("/permissions/get", "get"), ("/permissions/list", "get"), ("/permissions/quote", "get"), ("/registerDevice", "post"), ("/devices", "get") })
+        {
+            Assert.True(paths.GetProperty(path).GetProperty(method).GetProperty("responses").TryGetProperty("200", out _), path);
         }
 
         Assert.True(paths.TryGetProperty("/.well-known/auth", out _));

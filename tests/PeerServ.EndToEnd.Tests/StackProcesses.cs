@@ -3,7 +3,7 @@ using PeerServ.Auth.Crypto;
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>
-/// Gateway + ingest + mailbox-query replica(s) + ack + live replica(s) as real processes on fixed loopback ports (so that one can be
+/// Gateway + ingest + mailbox-query replica(s) + ack + permissions + live replica(s) as real processes on fixed loopback ports (so that one can be
 /// killed and restarted where the gateway expects it), over the given RabbitMQ and MongoDB-wire servers.
 /// </summary>
 public class StackProcesses : IAsyncDisposable
@@ -38,6 +38,7 @@ public class StackProcesses : IAsyncDisposable
         }
 
         Define("ack", "services/PeerServ.Ack", common, gateway, "ack", "d1");
+        Define("permissions", "services/PeerServ.Permissions", common, gateway, "permissions", "d1");
         var live = new Dictionary<string, string>(common)
         {
             ["Auth__ServerPrivateKey"] = ServerKey.ToHex(),

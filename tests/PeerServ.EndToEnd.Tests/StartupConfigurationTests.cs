@@ -9,6 +9,7 @@ public sealed class StartupConfigurationTests
     [InlineData("services/PeerServ.Ingest", "Storage__MongoConnectionString", "Storage:MongoConnectionString")]
     [InlineData("services/PeerServ.MailboxQuery", "ConnectionStrings__RabbitMq", "ConnectionStrings:RabbitMq")]
     [InlineData("services/PeerServ.Ack", "Gateway__InternalSecret", "Gateway:InternalSecret")]
+    [InlineData("services/PeerServ.Permissions", "Storage__MongoConnectionString", "Storage:MongoConnectionString")]
     public Task Deployable_MissingSetting_ExitsNamingIt(string project, string missing, string named) => ExitsNamingAsync(project, missing, "", named);
 
     [Theory]
