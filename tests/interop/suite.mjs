@@ -7,16 +7,22 @@ import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
 import assert from 'node:assert/strict'
 
+// Results go to stdout, one JSON line each; the clients' own console.log chatter (message-box-client 2.1.1 logs
+// every quote) goes to stderr so it cannot be mistaken for a result.
+const emit = (line) => process.stdout.write(line + '\n')
+console.log = (...args) => console.error(...args)
+
 // AuthFetch captures globalThis.fetch when @bsv/sdk loads: install a seam first, so a case can alter requests in flight.
 const realFetch = globalThis.fetch.bind(globalThis)
 let tamper = null
 globalThis.fetch = (url, init) => (tamper ? tamper(url, init) : realFetch(url, init))
 
 const { AuthFetch, ProtoWallet, PrivateKey } = await import('@bsv/sdk')
-const { MessageBoxClient } = await import('@bsv/message-box-client')
+const { MessageBoxClient, PeerPayClient } = await import('@bsv/message-box-client')
 const { AuthSocketClient } = await import('@bsv/authsocket-client')
 const { io } = await import('socket.io-client')
 const { registerLiveCases } = await import('./live-cases.mjs')
+const { registerPermissionCases } = await import('./permission-cases.mjs')
 const require = createRequire(import.meta.url)
 const { Authrite } = require('authrite-js')
 
@@ -36,6 +42,13 @@ function authFetchUser () {
       const text = await res.text()
       let parsed
       try { parsed = JSON.parse(text) } catch { throw new Error(`${path} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`) }
+      return { status: res.status, json: parsed }
+    },
+    async get (pathAndQuery) {
+      const res = await client.fetch(base + pathAndQuery, { method: 'GET' })
+      const text = await res.text()
+      let parsed
+      try { parsed = JSON.parse(text) } catch { throw new Error(`${pathAndQuery} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`) }
       return { status: res.status, json: parsed }
     }
   }
@@ -309,9 +322,10 @@ test('long-poll: a list with waitSeconds returns as soon as another client sends
 })
 
 registerLiveCases(test, { base, MessageBoxClient, ProtoWallet, PrivateKey, AuthSocketClient, io, list, authFetchUserFor })
+registerPermissionCases(test, { base, MessageBoxClient, PeerPayClient, ProtoWallet, PrivateKey, list, authFetchUserFor, authFetchUser })
 
 if (process.argv[2] === '--list') {
-  for (const c of cases) console.log(c.name)
+  for (const c of cases) emit(c.name)
   process.exit(0)
 }
 
@@ -319,8 +333,8 @@ for (const c of cases) {
   const started = Date.now()
   try {
     await c.fn()
-    console.log(JSON.stringify({ case: c.name, ok: true, ms: Date.now() - started }))
+    emit(JSON.stringify({ case: c.name, ok: true, ms: Date.now() - started }))
   } catch (err) {
-    console.log(JSON.stringify({ case: c.name, ok: false, ms: Date.now() - started, error: String(err?.stack ?? err).slice(0, 2000) }))
+    emit(JSON.stringify({ case: c.name, ok: false, ms: Date.now() - started, error: String(err?.stack ?? err).slice(0, 2000) }))
   }
 }
