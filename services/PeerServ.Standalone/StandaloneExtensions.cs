@@ -29,7 +29,7 @@ internal static partial class StandaloneExtensions
     }
 
     /// <summary>
-    /// Auth (both protocols), the relay features (send, list, acknowledge, permissions) and live delivery on an SQLite file and the in-memory bus, and the API docs. The
+    /// Auth (both protocols), the relay features (send, list, acknowledge, permissions, push) and live delivery on an SQLite file and the in-memory bus, and the API docs. The
     /// server key is Auth:ServerPrivateKey, else the key file in the data directory, created on first start.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
@@ -47,12 +47,13 @@ internal static partial class StandaloneExtensions
                 }
             });
         services.AddSqliteStorage(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
-        services.AddSendMessage().AddListMessages().AddAcknowledgeMessage().AddPermissions();
+        services.AddSendMessage().AddListMessages().AddAcknowledgeMessage().AddPermissions().AddPush(builder.Configuration);
         services.AddLive().AddSingleton<ILiveSendPipeline, InProcessSendPipeline>();
         services.AddPeerServInMemoryBus("standalone", bus =>
         {
             bus.AddListMessagesConsumers();
             bus.AddLiveConsumers();
+            bus.AddPushConsumers(builder.Configuration);
         });
         services.AddRelayApiDocument();
         return builder;

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace PeerServ.Relay;
 
-/// <summary>Meter "PeerServ.Relay": messages sent (per recipient), listed and acknowledged; lists waiting; events published and consumed; live connections, deliveries and refusals.</summary>
+/// <summary>Meter "PeerServ.Relay": messages sent (per recipient), listed and acknowledged; lists waiting; events published and consumed; live connections, deliveries and refusals; FCM pushes.</summary>
 public static class RelayMetrics
 {
     public const string MeterName = "PeerServ.Relay";
@@ -17,6 +17,7 @@ public static class RelayMetrics
 
     private static readonly UpDownCounter<int> LiveConnections = Meter.CreateUpDownCounter<int>("peerserv.live.connections", description: "Authenticated live connections held by this process");
     private static readonly Counter<long> LiveDelivered = Meter.CreateCounter<long>("peerserv.live.delivered", description: "Messages pushed to live connections, one per connection");
+    private static readonly Counter<long> Pushes = Meter.CreateCounter<long>("peerserv.push.sent", description: "FCM pushes attempted, one per device, by outcome");
     private static readonly Counter<long> LiveRefused = Meter.CreateCounter<long>("peerserv.live.refused", description: "Live connections disconnected for breaking the protocol or a limit");
 
     public static void MessagesSent(int count) => Sent.Add(count);
@@ -26,6 +27,8 @@ public static class RelayMetrics
     public static void LiveDelivery(int count) => LiveDelivered.Add(count);
 
     public static void LiveRefusal() => LiveRefused.Add(1);
+
+    public static void PushSent(string outcome) => Pushes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void MessagesListed(int count) => Listed.Add(count);
 

@@ -3,7 +3,7 @@ using PeerServ.Auth.Crypto;
 namespace PeerServ.EndToEnd.Tests;
 
 /// <summary>
-/// Gateway + ingest + mailbox-query replica(s) + ack + permissions + live replica(s) as real processes on fixed loopback ports (so that one can be
+/// Gateway + ingest + mailbox-query replica(s) + ack + permissions replica(s) + live replica(s) as real processes on fixed loopback ports (so that one can be
 /// killed and restarted where the gateway expects it), over the given RabbitMQ and MongoDB-wire servers.
 /// </summary>
 public class StackProcesses : IAsyncDisposable
@@ -21,7 +21,8 @@ public class StackProcesses : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Processes => [.. _running.Values];
 
-    public async Task StartAsync(string mongo, string rabbit, int queryReplicas, int liveReplicas = 0)
+    /// <param name="permissions">Settings of the permissions replicas beyond the common ones (push, say).</param>
+    public async Task StartAsync(string mongo, string rabbit, int queryReplicas, int liveReplicas = 0, int permissionsReplicas = 1, IReadOnlyDictionary<string, string>? permissions = null)
     {
         var common = new Dictionary<string, string>
         {
@@ -38,7 +39,16 @@ public class StackProcesses : IAsyncDisposable
         }
 
         Define("ack", "services/PeerServ.Ack", common, gateway, "ack", "d1");
-        Define("permissions", "services/PeerServ.Permissions", common, gateway, "permissions", "d1");
+        var permissionSettings = new Dictionary<string, string>(common);
+        foreach (var (name, value) in permissions ?? new Dictionary<string, string>())
+        {
+            permissionSettings[name] = value;
+        }
+
+        for (var i = 1; i <= permissionsReplicas; i++)
+        {
+            Define(permissionsReplicas == 1 ? "permissions" : $"permissions-{i}", "services/PeerServ.Permissions", permissionSettings, gateway, "permissions", $"d{i}");
+        }
         var live = new Dictionary<string, string>(common)
         {
             ["Auth__ServerPrivateKey"] = ServerKey.ToHex(),
@@ -68,7 +78,7 @@ public class StackProcesses : IAsyncDisposable
 
     public ServiceProcess this[string name] => _running[name];
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var process in _running.Values)
         {

@@ -27,10 +27,16 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
 {
     private const string Secret = "service-tests-internal-secret-0123456789";
     private readonly string _directory;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
     private GatewayAssertion? _assertion;
 
-    public ServiceFactory()
+    /// <param name="settings">Configuration of the service beyond the test defaults ("Push:FcmUrl", say).</param>
+    /// <param name="configure">More of the host, after the test defaults (a log capture, say).</param>
+    public ServiceFactory(IReadOnlyDictionary<string, string>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
+        _configure = configure;
         _directory = Directory.CreateTempSubdirectory("peerserv-service-").FullName;
         Storage = new SqliteStorage(Path.Combine(_directory, "relay.db"));
         Store = new SwitchableStore(Storage.Messages);
@@ -58,6 +64,11 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         builder.UseSetting("ConnectionStrings:RabbitMq", "amqp://guest:guest@127.0.0.1:9/");
         builder.UseSetting("Gateway:InternalSecret", Secret);
         builder.UseSetting("Management:Url", "");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IMessageStore>();
@@ -85,6 +96,7 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
                 cfg.ConfigureEndpoints(context);
             }));
         });
+        _configure?.Invoke(builder);
     }
 
     /// <summary>POSTs <paramref name="body"/> as <paramref name="caller"/>, vouched for by the gateway's assertion.</summary>
