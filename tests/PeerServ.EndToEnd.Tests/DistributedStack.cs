@@ -12,6 +12,9 @@ namespace PeerServ.EndToEnd.Tests;
 /// </summary>
 public sealed class DistributedStack(TestServers servers) : StackProcesses, IAsyncLifetime
 {
+    /// <summary>The broker the stack's services share.</summary>
+    public string RabbitMq => servers.RabbitMq;
+
     /// <summary>Where both permissions replicas send their pushes.</summary>
     public FakeFcm Fcm { get; private set; } = null!;
 
