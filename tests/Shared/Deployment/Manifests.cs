@@ -56,7 +56,7 @@ internal sealed class Manifests
 
     public JsonElement PodTemplate(string kind, string workload) => Object(kind, workload).GetProperty("spec").GetProperty("template");
 
-    /// <summary>A container's environment as the kubelet builds it: envFrom ConfigMaps, then env (values and secretKeyRefs).</summary>
+    /// <summary>A container's environment as the kubelet builds it: envFrom ConfigMaps, then env (values and secretKeyRefs; an optional key the Secret lacks sets nothing).</summary>
     public Dictionary<string, string> Environment(JsonElement container, IReadOnlyDictionary<string, string> secret)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -76,9 +76,23 @@ internal sealed class Manifests
         {
             foreach (var variable in env.EnumerateArray())
             {
-                environment[variable.GetProperty("name").GetString()!] = variable.TryGetProperty("value", out var value)
-                    ? value.GetString()!
-                    : secret[variable.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("key").GetString()!];
+                var name = variable.GetProperty("name").GetString()!;
+                if (variable.TryGetProperty("value", out var value))
+                {
+                    environment[name] = value.GetString()!;
+                    continue;
+                }
+
+                var reference = variable.GetProperty("valueFrom").GetProperty("secretKeyRef");
+                var key = reference.GetProperty("key").GetString()!;
+                if (secret.TryGetValue(key, out var secretValue))
+                {
+                    environment[name] = secretValue;
+                }
+                else if (!(reference.TryGetProperty("optional", out var optional) && optional.GetBoolean()))
+                {
+                    throw new KeyNotFoundException($"{name}: the Secret has no key {key} and the reference is not optional");
+                }
             }
         }
 
