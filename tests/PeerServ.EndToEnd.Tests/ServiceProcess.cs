@@ -111,12 +111,45 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready within {timeout}:\n{Output}");
     }
 
+    /// <summary>
+    /// A loopback port that is free now and was not handed out before in this run, from below the kernel's ephemeral
+    /// range: a port from that range (what binding port 0 gives) can be taken by any outgoing connection — to RabbitMQ,
+    /// say — in the moment between choosing it and the service binding it.
+    /// </summary>
     public static int FreePort()
     {
+        var (low, high) = (10_000, EphemeralRangeStart - 1);
+        for (var attempt = 0; attempt < 1000 && high > low; attempt++)
+        {
+            var port = Random.Shared.Next(low, high + 1);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
+
+    private static int EphemeralRangeStart =>
+        File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+        && int.TryParse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var start)
+            ? start
+            : 32768;
 
     /// <summary>SIGTERM, as Kubernetes sends it, and wait for the process to finish its shutdown.</summary>
     public async Task TerminateAsync(TimeSpan timeout)

@@ -86,6 +86,19 @@ export function registerPermissionCases (test, { base, MessageBoxClient, PeerPay
     assert.equal(other.status, 'success', 'another sender is not blocked')
   })
 
+  test('enforcement: a socket send from a blocked sender gets an error ack ERR_DELIVERY_BLOCKED, its HTTP fallback a 403, and nothing is stored', async () => {
+    const bob = user(); const alice = user(); const b = box()
+    try {
+      await bob.client.setMessageBoxPermission({ messageBox: b, sender: alice.identity, recipientFee: -1 }, base)
+      await alice.client.joinRoom(b)
+      const acks = []
+      alice.client.testSocket.on(`sendMessageAck-${bob.identity}-${b}`, (ack) => acks.push(ack))
+      await rejects(alice.client.sendLiveMessage({ recipient: bob.identity, messageBox: b, body: 'over the socket' }, base), /403/, 'the HTTP fallback of a refused socket send')
+      assert.deepEqual(acks.map(a => [a.status, a.code]), [['error', 'ERR_DELIVERY_BLOCKED']], JSON.stringify(acks))
+      assert.deepEqual(await list({ post: authFetchUserFor(bob.key) }, b), [])
+    } finally { await alice.client.disconnectWebSocket().catch(() => {}) }
+  })
+
   test('quotes: one recipient (with the delivery agent key) and several (quotesByRecipient, totals, blockedRecipients)', async () => {
     const alice = user(); const bob = user(); const carol = user(); const dave = user(); const b = box()
     await bob.client.setMessageBoxPermission({ messageBox: b, sender: alice.identity, recipientFee: -1 }, base)
