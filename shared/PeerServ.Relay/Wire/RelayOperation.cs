@@ -55,7 +55,7 @@ public static class RelayApi
         [RelayErrors.MissingParameters, RelayErrors.InvalidPublicKey, RelayErrors.TooManyRecipients, RelayErrors.InvalidMessageBox, RelayErrors.MessageBoxTooLarge]);
 
     public static readonly RelayOperation RegisterDevice = new("RegisterDevice", "POST", "/registerDevice", "devices",
-        "Register (or refresh) an FCM token of the caller's for push notifications of its notifications box", typeof(RegisterDeviceBody), typeof(RegisterDeviceResponse),
+        "Register (or refresh) an FCM token of the caller's for push notifications of new messages in its push boxes (notifications by default)", typeof(RegisterDeviceBody), typeof(RegisterDeviceResponse),
         [RelayErrors.InvalidFcmToken, RelayErrors.InvalidPlatform, RelayErrors.InvalidDeviceId]);
 
     public static readonly RelayOperation ListDevices = new("ListDevices", "GET", "/devices", "devices",
