@@ -22,6 +22,9 @@ public sealed class StandaloneInteropTests(StandaloneInteropTests.Host host) : I
 
         public InteropSuite Suite { get; }
 
+        /// <summary>The host's URL.</summary>
+        public Uri Url => _process.Url;
+
         public async ValueTask InitializeAsync()
         {
             _process = ServiceProcess.Start("standalone", "services/PeerServ.Standalone", new Dictionary<string, string> { ["Standalone__DataDirectory"] = _data });

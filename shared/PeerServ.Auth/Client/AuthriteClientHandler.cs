@@ -30,7 +30,16 @@ public sealed class AuthriteClientHandler : DelegatingHandler
         _version = version;
     }
 
+    private AuthriteClientHandler(PrivateKey identity)
+    {
+        _deriver = new KeyDeriver(identity);
+        _version = "0.2";
+    }
+
     public PublicKey IdentityKey => _deriver.IdentityKey;
+
+    /// <summary>A handler (Authrite 0.2) without an inner handler, for IHttpClientFactory's pipeline (AddHttpMessageHandler), which sets it.</summary>
+    public static AuthriteClientHandler ForHandlerPipeline(PrivateKey identity) => new(identity);
 
     /// <summary>Handshakes with <paramref name="origin"/> if not done yet; returns the server key it presented.</summary>
     public async Task<PublicKey> GetServerKeyAsync(Uri origin) => (await _sessions.GetAsync(origin, HandshakeAsync)).ServerKey;

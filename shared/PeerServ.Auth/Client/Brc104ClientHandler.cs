@@ -26,7 +26,16 @@ public sealed class Brc104ClientHandler : DelegatingHandler
         _expectedServer = expectedServerKey;
     }
 
+    private Brc104ClientHandler(PrivateKey identity, PublicKey? expectedServerKey)
+    {
+        _deriver = new KeyDeriver(identity);
+        _expectedServer = expectedServerKey;
+    }
+
     public PublicKey IdentityKey => _deriver.IdentityKey;
+
+    /// <summary>A handler without an inner handler, for IHttpClientFactory's pipeline (AddHttpMessageHandler), which sets it.</summary>
+    public static Brc104ClientHandler ForHandlerPipeline(PrivateKey identity, PublicKey? expectedServerKey = null) => new(identity, expectedServerKey);
 
     /// <summary>The server key learned at the last handshake with <paramref name="origin"/>, if any.</summary>
     public async Task<PublicKey> GetServerKeyAsync(Uri origin) => (await _sessions.GetAsync(origin, HandshakeAsync)).ServerKey;

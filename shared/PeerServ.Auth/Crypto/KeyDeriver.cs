@@ -95,6 +95,19 @@ public sealed class KeyDeriver
         return PublicKey.FromBytes(AddTweak(basePoint, tweak));
     }
 
+    /// <summary>
+    /// The BRC-2 symmetric key for <paramref name="invoiceNumber"/> with <paramref name="counterparty"/>: the 32-byte X
+    /// coordinate of our derived private key times their derived public key (the same key on both sides; not a hash of
+    /// the point, whatever the BRC-2 prose says — see the brc2_encryption vector).
+    /// </summary>
+    public byte[] SymmetricKey(string invoiceNumber, PublicKey counterparty)
+    {
+        ArgumentNullException.ThrowIfNull(counterparty);
+        var own = ChildScalar(invoiceNumber, counterparty);
+        var theirs = DerivePublicKey(invoiceNumber, counterparty);
+        return Secp256k1.TweakPublicKeyMul(theirs.Bytes, own, compressed: true)[1..];
+    }
+
     /// <summary>BRC-3 createSignature over a precomputed SHA-256 hash; returns DER.</summary>
     public byte[] SignHash(ReadOnlySpan<byte> hash, string invoiceNumber, PublicKey counterparty)
     {

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using PeerServ.Auth.Crypto;
+using PeerServ.Standalone;
+
+namespace PeerServ.Client.Tests;
+
+/// <summary>The standalone host in process, on its own data directory, reached through the test server's handler.</summary>
+public sealed class RelayHost : WebApplicationFactory<StandaloneHost>
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("peerserv-client-").FullName;
+
+    public PeerServClient NewClient(PrivateKey? key = null, PeerServClientOptions? options = null) =>
+        PeerServClient.Create(Server.BaseAddress, key ?? PrivateKey.Generate(), options, Server.CreateHandler());
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Standalone:DataDirectory", _data);
+        builder.UseSetting("RateLimits:HandshakesPerMinute", "100000");
+        builder.UseSetting("RateLimits:UnverifiedPerMinute", "1000000");
+        builder.UseSetting("RateLimits:HandshakesPerSecondTotal", "0");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
