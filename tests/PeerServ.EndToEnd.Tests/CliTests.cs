@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PeerServ.Tests;
+using PeerServ.Tests.Relay;
 
 namespace PeerServ.EndToEnd.Tests;
 
@@ -116,11 +117,60 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("Bad identity key", bad.Error, StringComparison.Ordinal);
         Assert.Equal(5, unreachable.Code);
         Assert.Contains("Cannot reach the relay", unreachable.Error, StringComparison.Ordinal);
-        Assert.Equal(3, refused.Code);
-        Assert.Contains("ERR_INVALID_RECIPIENT_KEY", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--to must be an identity key", refused.Error, StringComparison.Ordinal);
         Assert.Equal(3, nothing.Code);
         Assert.Contains("ERR_INVALID_ACKNOWLEDGMENT", nothing.Error, StringComparison.Ordinal);
         Assert.NotEmpty(identity);
+    }
+
+    [Fact]
+    public async Task Cli_EncryptedByDefault_PlainOnRequest_BothReadableByMessageBoxClient_AndItsMessagesDecrypted()
+    {
+        var alice = Path.Combine(_data, "enc-alice.key");
+        var bob = Path.Combine(_data, "enc-bob.key");
+        await Cli(0, "keygen", "--out", alice, "--json");
+        var bobKey = (await Cli(0, "keygen", "--out", bob, "--json")).GetProperty("identityKey").GetString()!;
+        var carol = Auth.Crypto.PrivateKey.Generate();
+
+        var secret = await Cli(0, "send", "--to", bobKey, "--box", "enc", "secret for bob 🔐", "--key-file", alice, "--json");
+        var plain = await Cli(0, "send", "--to", bobKey, "--box", "enc", "--plain", "open for all", "--key-file", alice, "--json");
+        await NodeClient.RunAsync("messagebox.mjs", "send", _host.Url.ToString().TrimEnd('/'), carol.ToHex(), bobKey, "enc", "from message-box-client");
+        var listed = (await Cli(0, "list", "--box", "enc", "--key-file", bob, "--json")).GetProperty("messages").EnumerateArray().ToList();
+        var byMessageBoxClient = (await NodeClient.RunAsync("messagebox.mjs", "list", _host.Url.ToString().TrimEnd('/'), File.ReadAllText(bob).Trim(), "enc")).GetProperty("messages").EnumerateArray().ToList();
+
+        Assert.True(secret.GetProperty("encrypted").GetBoolean());
+        Assert.False(plain.GetProperty("encrypted").GetBoolean());
+        Assert.Equal([("secret for bob 🔐", true), ("open for all", false), ("from message-box-client", true)],
+            listed.Select(m => (m.GetProperty("body").GetString(), m.GetProperty("encrypted").GetBoolean())));
+        Assert.Equal(carol.PublicKey.Hex, listed[2].GetProperty("sender").GetString());
+        Assert.Equal(["from message-box-client", "open for all", "secret for bob 🔐"], byMessageBoxClient.Select(m => m.GetProperty("body").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(secret.GetProperty("messageId").GetString(), byMessageBoxClient.Single(m => m.GetProperty("body").GetString() == "secret for bob 🔐").GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public async Task Cli_AllowBlockPermissionsQuote()
+    {
+        var bob = Path.Combine(_data, "perm-bob.key");
+        var alice = Path.Combine(_data, "perm-alice.key");
+        var bobKey = (await Cli(0, "keygen", "--out", bob, "--json")).GetProperty("identityKey").GetString()!;
+        var aliceKey = (await Cli(0, "keygen", "--out", alice, "--json")).GetProperty("identityKey").GetString()!;
+
+        var blocked = await Cli(0, "block", "--box", "guarded", "--from", aliceKey, "--key-file", bob, "--json");
+        await Cli(0, "allow", "--box", "guarded", "--fee", "5", "--key-file", bob, "--json");
+        var rules = await Cli(0, "permissions", "--box", "guarded", "--key-file", bob, "--json");
+        var quote = await Cli(0, "quote", "--to", bobKey, "--box", "guarded", "--key-file", alice, "--json");
+        var refused = await Run(null, "send", "--to", bobKey, "--box", "guarded", "hello?", "--key-file", alice);
+        var (textCode, text, _) = await Run(null, "permissions", "--key-file", bob);
+
+        Assert.Equal("blocked", blocked.GetProperty("status").GetString());
+        Assert.Equal(2, rules.GetProperty("totalCount").GetInt64());
+        Assert.Equal([(null, 5), (aliceKey, -1)], rules.GetProperty("permissions").EnumerateArray().Select(r => (r.GetProperty("sender").GetString(), r.GetProperty("recipientFee").GetInt32())));
+        Assert.Equal([bobKey], quote.GetProperty("blockedRecipients").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal(3, refused.Code);
+        Assert.Contains("ERR_DELIVERY_BLOCKED", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(0, textCode);
+        Assert.Contains("guarded\t*\t5\tpayment_required", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,10 +5,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PeerServ.Auth.Client;
 using PeerServ.Auth.Crypto;
+using PeerServ.Client;
+using PeerServ.Client.Messages;
 
 namespace PeerServ.Cli;
 
-/// <summary>The commands: keys (keygen, whoami) and the three relay calls on our authenticated client handlers.</summary>
+/// <summary>The commands: keys (keygen, whoami), and the relay's calls through PeerServ.Client (encrypted sends and decrypted lists by default).</summary>
 internal static class Commands
 {
     private static readonly string[] ListedFields = ["messageId", "sender", "createdAt", "body"];
@@ -34,27 +36,25 @@ internal static class Commands
                     body = await stdin.ReadToEndAsync();
                 }
 
-                var message = new JsonObject { ["recipient"] = cli.Require("to"), ["messageBox"] = cli.Require("box"), ["body"] = body };
-                if (cli.Option("id") is { } id)
-                {
-                    message["messageId"] = id;
-                }
-
-                var reply = await PostAsync(cli, "/sendMessage", new JsonObject { ["message"] = message });
-                return Print(cli, stdout, reply, r => $"sent: {r["messageId"]}");
+                var to = RecipientKey(cli.Require("to"));
+                var box = cli.Require("box");
+                var sent = await CallAsync(cli, client => client.SendAsync(to, box, body, encrypt: !cli.Plain, messageId: cli.Option("id")));
+                var result = new JsonObject { ["messageId"] = sent.MessageId, ["recipient"] = to, ["encrypted"] = !cli.Plain };
+                return Print(cli, stdout, result, r => $"sent: {r["messageId"]}{(cli.Plain ? " (plaintext)" : " (encrypted)")}");
             }
 
             case "list":
             {
-                var request = new JsonObject { ["messageBox"] = cli.Require("box") };
-                if (cli.Option("wait") is { } wait)
+                var box = cli.Require("box");
+                int? wait = cli.Option("wait") is { } w ? int.TryParse(w, out var seconds) ? seconds : throw new CliException("--wait takes whole seconds.", 2) : null;
+                var page = await CallAsync(cli, client => client.ListAsync(box, new ListOptions(WaitSeconds: wait)));
+                var result = new JsonObject
                 {
-                    request["waitSeconds"] = int.TryParse(wait, out var seconds) ? seconds : throw new CliException("--wait takes whole seconds.", 2);
-                }
-
-                var reply = await PostAsync(cli, "/listMessages", request);
+                    ["messages"] = new JsonArray([.. page.Messages.Select(Listed)]),
+                    ["hasMore"] = page.HasMore,
+                };
                 // Text mode escapes what senders wrote, so that a body can forge neither lines nor terminal sequences.
-                return Print(cli, stdout, reply, r => string.Join('\n', r["messages"]!.AsArray().Select(m =>
+                return Print(cli, stdout, result, r => string.Join('\n', r["messages"]!.AsArray().Select(m =>
                     string.Join('\t', ListedFields.Select(field => TerminalText.Escape((string?)m![field]))))));
             }
 
@@ -65,8 +65,59 @@ internal static class Commands
                     throw new CliException("ack takes one or more message ids.", 2);
                 }
 
-                var reply = await PostAsync(cli, "/acknowledgeMessage", new JsonObject { ["messageIds"] = new JsonArray([.. cli.Arguments.Select(a => JsonValue.Create(a))]) });
-                return Print(cli, stdout, reply, r => $"acknowledged: {r["acknowledged"]}");
+                var acknowledged = await CallAsync(cli, client => client.AcknowledgeAsync(cli.Arguments));
+                return Print(cli, stdout, new JsonObject { ["acknowledged"] = acknowledged }, r => $"acknowledged: {r["acknowledged"]}");
+            }
+
+            case "allow":
+            case "block":
+            {
+                var box = cli.Require("box");
+                var sender = cli.Option("from") is { } from ? RecipientKey(from, "--from") : null;
+                var fee = cli.Command == "block" ? -1
+                    : cli.Option("fee") is { } f ? int.TryParse(f, out var satoshis) && satoshis >= 0 ? satoshis : throw new CliException("--fee takes satoshis: a whole number, 0 or more.", 2)
+                    : 0;
+                await CallAsync(cli, async client =>
+                {
+                    await client.SetPermissionAsync(box, fee, sender);
+                    return 0;
+                });
+                var result = new JsonObject { ["messageBox"] = box, ["sender"] = sender, ["recipientFee"] = fee, ["status"] = Status(fee) };
+                return Print(cli, stdout, result, r => $"{r["status"]}: {(sender is null ? "everyone (box-wide)" : sender)} → {box}{(fee > 0 ? $" for {fee} satoshis" : "")}");
+            }
+
+            case "permissions":
+            {
+                var box = cli.Option("box");
+                var page = await CallAsync(cli, client => client.ListPermissionsAsync(box, limit: 1000));
+                var result = new JsonObject
+                {
+                    ["permissions"] = new JsonArray([.. page.Permissions.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["messageBox"] = p.MessageBox, ["sender"] = p.Sender, ["recipientFee"] = p.RecipientFee, ["status"] = p.Status,
+                        ["updatedAt"] = p.UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    })]),
+                    ["totalCount"] = page.TotalCount,
+                };
+                return Print(cli, stdout, result, r => string.Join('\n', page.Permissions.Select(p => $"{p.MessageBox}\t{p.Sender ?? "*"}\t{p.RecipientFee}\t{p.Status}")));
+            }
+
+            case "quote":
+            {
+                var recipients = cli.Require("to").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => RecipientKey(r)).ToList();
+                var box = cli.Require("box");
+                var quote = await CallAsync(cli, client => client.QuoteAsync(recipients, box));
+                var result = new JsonObject
+                {
+                    ["quotes"] = new JsonArray([.. quote.Recipients.Select(q => (JsonNode)new JsonObject
+                    {
+                        ["recipient"] = q.Recipient, ["messageBox"] = q.MessageBox, ["deliveryFee"] = q.DeliveryFee, ["recipientFee"] = q.RecipientFee, ["status"] = q.Status,
+                    })]),
+                    ["blockedRecipients"] = new JsonArray([.. quote.BlockedRecipients.Select(b => JsonValue.Create(b))]),
+                    ["total"] = quote.TotalFee,
+                    ["deliveryAgent"] = quote.DeliveryAgentKey,
+                };
+                return Print(cli, stdout, result, r => string.Join('\n', quote.Recipients.Select(q => $"{q.Recipient}\t{q.Status}\t{q.RecipientFee + q.DeliveryFee}")) + $"\ntotal\t{quote.TotalFee}");
             }
 
             case "listen":
@@ -125,10 +176,11 @@ internal static class Commands
             e.Cancel = true;
             stop.Cancel();
         };
-        PeerServ.Client.Live.LiveClient live;
+        using var client = Client(cli, key, baseUri);
+        LiveSubscription live;
         try
         {
-            live = await PeerServ.Client.Live.LiveClient.ConnectAsync(baseUri, key, cancellationToken: stop.Token);
+            live = await client.ListenAsync(stop.Token);
         }
         catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException or PeerServ.Client.Live.LiveClientException or TimeoutException)
         {
@@ -140,19 +192,20 @@ internal static class Commands
             await Console.Error.WriteLineAsync($"listening as {key.PublicKey.Hex}{(box is null ? "" : $" on box {box}")} (Ctrl+C stops)");
             try
             {
-                while (count > 0 && await live.Messages.WaitToReadAsync(stop.Token))
+                await foreach (var message in live.ReadAllAsync(stop.Token))
                 {
-                    while (count > 0 && live.Messages.TryRead(out var message))
+                    if (box is not null && message.MessageBox != box)
                     {
-                        if (box is not null && message.MessageBox != box)
-                        {
-                            continue;
-                        }
+                        continue;
+                    }
 
-                        count--;
-                        var result = new JsonObject { ["messageBox"] = message.MessageBox, ["messageId"] = message.MessageId, ["sender"] = message.Sender, ["createdAt"] = message.CreatedAt, ["body"] = message.Body };
-                        Print(cli, stdout, result, r => string.Join('\t', ListedFields.Select(field => TerminalText.Escape((string?)r[field]))));
-                        await stdout.FlushAsync(stop.Token);
+                    var result = Listed(message);
+                    result["messageBox"] = message.MessageBox;
+                    Print(cli, stdout, result, r => string.Join('\t', ListedFields.Select(field => TerminalText.Escape((string?)r[field]))));
+                    await stdout.FlushAsync(stop.Token);
+                    if (--count == 0)
+                    {
+                        return 0;
                     }
                 }
             }
@@ -160,14 +213,13 @@ internal static class Commands
             {
                 return 0;
             }
-
-            if (count > 0)
+            catch (MessageDecryptionException ex)
             {
-                throw new CliException($"The relay ended the live connection: {live.Closed}", 5);
+                throw new CliException($"A message does not decrypt: {ex.Message}", 6);
             }
-        }
 
-        return 0;
+            throw new CliException($"The relay ended the live connection: {live.Connection.Closed}", 5);
+        }
     }
 
     private static Uri ServerUri(CliOptions cli)
@@ -178,29 +230,33 @@ internal static class Commands
             : throw new CliException($"--server must be an http(s) URL, not '{server}'.", 2);
     }
 
-    private static async Task<JsonObject> PostAsync(CliOptions cli, string path, JsonObject body)
+    private static PeerServClient Client(CliOptions cli, PrivateKey key, Uri baseUri)
     {
-        var key = LoadKey(cli);
-        var baseUri = ServerUri(cli);
-
-        HttpMessageHandler handler = (cli.Option("protocol") ?? "brc104") switch
+        var protocol = (cli.Option("protocol") ?? "brc104") switch
         {
-            "brc104" => new Brc104ClientHandler(key),
-            "brc31" => new AuthriteClientHandler(key),
+            "brc104" => PeerServProtocol.Brc104,
+            "brc31" => PeerServProtocol.Authrite,
             var other => throw new CliException($"--protocol must be brc104 or brc31, not '{other}'.", 2),
         };
-        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(90) };
+        return PeerServClient.Create(baseUri, key, new PeerServClientOptions { Protocol = protocol, Timeout = TimeSpan.FromSeconds(90), MaxRetries = 2 });
+    }
+
+    /// <summary>One call on the library, its failures as the CLI's messages and exit codes (3 refused, 4 authentication, 5 unreachable, 6 undecryptable).</summary>
+    private static async Task<T> CallAsync<T>(CliOptions cli, Func<PeerServClient, Task<T>> call)
+    {
+        var baseUri = ServerUri(cli);
+        using var client = Client(cli, LoadKey(cli), baseUri);
         try
         {
-            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(path, content);
-            var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync())?.AsObject() ?? throw new CliException("The relay answered with no JSON.");
-            if (response.StatusCode != HttpStatusCode.OK || (string?)reply["status"] != "success")
-            {
-                throw new CliException($"The relay refused ({(int)response.StatusCode} {reply["code"]}): {reply["description"]}", 3);
-            }
-
-            return reply;
+            return await call(client);
+        }
+        catch (PeerServClientException ex)
+        {
+            throw new CliException($"The relay refused ({(int)ex.Status} {ex.Code}): {ex.Message}", 3);
+        }
+        catch (MessageDecryptionException ex)
+        {
+            throw new CliException($"A message does not decrypt: {ex.Message}", 6);
         }
         catch (PeerServAuthException ex)
         {
@@ -215,6 +271,20 @@ internal static class Commands
             throw new CliException($"The relay at {baseUri} did not answer in time.", 5);
         }
     }
+
+    private static JsonObject Listed(RelayMessage message) => new()
+    {
+        ["messageId"] = message.MessageId,
+        ["sender"] = message.Sender,
+        ["createdAt"] = message.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        ["body"] = message.Body,
+        ["encrypted"] = message.WasEncrypted,
+    };
+
+    private static string RecipientKey(string hex, string option = "--to") =>
+        PublicKey.TryParse(hex, out var key) ? key.Hex : throw new CliException($"{option} must be an identity key: 66 hex characters (compressed secp256k1), not '{hex}'.", 2);
+
+    private static string Status(int fee) => fee switch { -1 => "blocked", 0 => "always_allow", _ => "payment_required" };
 
     private static PrivateKey LoadKey(CliOptions cli)
     {
