@@ -9,6 +9,7 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY shared/Directory.Build.props shared/
 COPY shared/PeerServ.Relay/PeerServ.Relay.csproj shared/PeerServ.Relay/
 COPY shared/PeerServ.Auth/PeerServ.Auth.csproj shared/PeerServ.Auth/
 COPY shared/PeerServ.Contracts/PeerServ.Contracts.csproj shared/PeerServ.Contracts/
