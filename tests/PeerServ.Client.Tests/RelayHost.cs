@@ -6,7 +6,7 @@ using PeerServ.Standalone;
 namespace PeerServ.Client.Tests;
 
 /// <summary>The standalone host in process, on its own data directory, reached through the test server's handler.</summary>
-public sealed class RelayHost : WebApplicationFactory<StandaloneHost>
+public class RelayHost : WebApplicationFactory<StandaloneHost>
 {
     private readonly string _data = Directory.CreateTempSubdirectory("peerserv-client-").FullName;
 
@@ -19,7 +19,14 @@ public sealed class RelayHost : WebApplicationFactory<StandaloneHost>
         builder.UseSetting("RateLimits:HandshakesPerMinute", "100000");
         builder.UseSetting("RateLimits:UnverifiedPerMinute", "1000000");
         builder.UseSetting("RateLimits:HandshakesPerSecondTotal", "0");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>More settings of the host.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     protected override void Dispose(bool disposing)
     {
