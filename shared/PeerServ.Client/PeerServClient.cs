@@ -18,7 +18,9 @@ namespace PeerServ.Client;
 /// A typed client of a PeerServ relay, for one identity: send (encrypted for the recipient by default, with the id
 /// MessageBoxClient would give it), list (decrypted), acknowledge, permissions, quotes, devices and the live
 /// subscription. Every call is authenticated by the HttpClient's handler (see <see cref="Create"/> or
-/// <c>services.AddPeerServClient</c>); every refusal is a <see cref="PeerServClientException"/> with the relay's code.
+/// <c>services.AddPeerServClient</c>); every refusal, and every failed authentication, is a
+/// <see cref="PeerServClientException"/> with the relay's status and code. A relay that cannot be reached is the
+/// transport's HttpRequestException.
 /// </summary>
 public sealed class PeerServClient : IDisposable
 {
@@ -268,7 +270,7 @@ public sealed class PeerServClient : IDisposable
         where T : RelaySuccess
     {
         using var request = Request(method, path, body);
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await SendAsync(request, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
     }
 
@@ -276,10 +278,23 @@ public sealed class PeerServClient : IDisposable
         where T : RelaySuccess
     {
         using var request = Request(method, path, null);
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await SendAsync(request, cancellationToken);
         var reply = await ReadAsync<T>(response, cancellationToken);
         var key = response.Headers.TryGetValues("x-bsv-auth-identity-key", out var values) ? values.FirstOrDefault() : null;
         return (reply, key ?? throw new PeerServClientException(response.StatusCode, null, "The relay's answer carries no identity key."));
+    }
+
+    /// <summary>The exchange; a failed authentication (the relay's refusal, or an answer that does not verify) as a <see cref="PeerServClientException"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken);
+        }
+        catch (PeerServAuthException e)
+        {
+            throw new PeerServClientException(e.StatusCode ?? HttpStatusCode.Unauthorized, e.Code, "Authentication failed: " + e.Message, e);
+        }
     }
 
     private static HttpRequestMessage Request(HttpMethod method, string path, JsonObject? body)

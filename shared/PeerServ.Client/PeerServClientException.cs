@@ -4,7 +4,8 @@ namespace PeerServ.Client;
 
 /// <summary>
 /// The relay refused a call: its HTTP status, its error code (ERR_…) and description, as signed in its answer. Also
-/// thrown, with <see cref="Code"/> null, when the answer is not the relay's JSON at all.
+/// thrown when authentication fails (<see cref="AuthenticationFailed"/>) and, with <see cref="Code"/> null, when the
+/// answer is not the relay's JSON at all.
 /// </summary>
 public sealed class PeerServClientException : Exception
 {
@@ -40,4 +41,7 @@ public sealed class PeerServClientException : Exception
 
     /// <summary>The relay's error code, e.g. ERR_DELIVERY_BLOCKED; null when the answer carried none.</summary>
     public string? Code { get; }
+
+    /// <summary>Whether the call failed authentication (refused by the relay, or its answer did not verify: a pinned key not proven, say).</summary>
+    public bool AuthenticationFailed => InnerException is Auth.Client.PeerServAuthException;
 }

@@ -123,7 +123,9 @@ public sealed class PeerServClientTests(RelayHost host) : IClassFixture<RelayHos
     {
         using var wrong = host.NewClient(options: new PeerServClientOptions { ServerKey = PrivateKey.Generate().PublicKey.Hex });
 
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => wrong.ListAsync("inbox"));
+        var refused = await Assert.ThrowsAsync<PeerServClientException>(() => wrong.ListAsync("inbox"));
+
+        Assert.True(refused.AuthenticationFailed, refused.ToString());
     }
 
     [Fact]

@@ -250,6 +250,10 @@ internal static class Commands
         {
             return await call(client);
         }
+        catch (PeerServClientException ex) when (ex.AuthenticationFailed)
+        {
+            throw new CliException($"{ex.Message}{(ex.Code is null ? "" : $" ({ex.Code})")}", 4);
+        }
         catch (PeerServClientException ex)
         {
             throw new CliException($"The relay refused ({(int)ex.Status} {ex.Code}): {ex.Message}", 3);
