@@ -37,7 +37,7 @@ internal sealed record LoadOptions(
           --body-bytes B         message body size                                  [256]
           --messages M           messages to send in all (bound)                    [2000]
           --duration S           seconds (bound for the send / steady phase)        [60]
-          --mode M               phases (handshake, send, list, ack) | steady | big-list | large-sends [phases]
+          --mode M               phases (handshake, send, list, ack) | steady | paced | big-list | large-sends | live-idle | live-delivery [phases]
           --ack-batch K          ids per acknowledgement                             [100]
           --steady-list-every K  in steady mode, list and acknowledge after K sends  [5]
           --warmup S             steady mode: seconds of the same load before measuring (JIT, pools) [5]
@@ -61,8 +61,11 @@ internal sealed record LoadOptions(
         live-delivery: --identities listeners each hold one live connection; --senders HTTP identities send to random
         listeners at --rate messages per second in all (open loop, for --duration after --warmup); each delivery's
         latency is from the send's scheduled time to its arrival on the socket.
-          --rate R               HTTP sends per second, in all                       [500]
+          --rate R               HTTP sends per second, in all (live-delivery, paced) [500]
           --senders N            sending identities                                  [16]
+        paced: sends at --rate per second in all (open loop, round-robin over the identities, each timed from when it
+        was due), --warmup then --duration seconds (or until --messages); then lists and acknowledges everything. With
+        --server-pids: server CPU per request at that rate.
         Exit code 0 only when nothing was lost, duplicated or misattributed and no request failed.
         """;
 
@@ -110,7 +113,7 @@ internal sealed record LoadOptions(
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys)}\n{Usage}");
         }
 
-        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady" or "big-list" or "large-sends" or "live-idle" or "live-delivery") || options.Identities < 1
+        if (options.Protocol is not ("brc104" or "brc31") || options.Mode is not ("phases" or "steady" or "big-list" or "large-sends" or "live-idle" or "live-delivery" or "paced") || options.Identities < 1
             || options.Recipients < 1 || options.Recipients > options.Identities || options.BodyBytes < 1 || options.Messages < 1 || options.AckBatch < 1
             || (options.Mode == "big-list" && options.Identities < 2) || options.Lists < 1 || options.Rounds < 1 || options.LargeSenders < 0
             || options.LargeRecipients < 1 || options.LargeBytes < 1 || options.Pace < TimeSpan.Zero || options.Sockets < 1 || options.Rate < 1 || options.Senders < 1)

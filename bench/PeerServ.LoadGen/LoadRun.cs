@@ -33,6 +33,10 @@ internal sealed partial class LoadRun(LoadOptions options)
         {
             await SteadyAsync();
         }
+        else if (options.Mode == "paced")
+        {
+            await PacedAsync();
+        }
         else if (options.Mode == "big-list")
         {
             await BigListAsync();
@@ -122,7 +126,8 @@ internal sealed partial class LoadRun(LoadOptions options)
     private Task SendOneAsync(Identity identity, int sequence, Measurement m, Measurement? also) =>
         SendAsync(identity, [.. Enumerable.Range(1, options.Recipients).Select(r => _identities[(identity.Index + r) % _identities.Length])], sequence, m, also);
 
-    private async Task SendAsync(Identity identity, Identity[] recipients, int sequence, Measurement m, Measurement? also)
+    /// <param name="due">When the send was due (paced mode): its latency counts from then, not from when it left.</param>
+    private async Task SendAsync(Identity identity, Identity[] recipients, int sequence, Measurement m, Measurement? also, long? due = null)
     {
         var id = Identity.Id(identity.Index, sequence);
         var body = new
@@ -135,7 +140,7 @@ internal sealed partial class LoadRun(LoadOptions options)
                 body = Identity.Body(identity.Index, sequence, options.BodyBytes),
             },
         };
-        var (status, _) = await Try(m, () => identity.PostAsync("/sendMessage", body), also);
+        var (status, _) = await Try(m, () => identity.PostAsync("/sendMessage", body), also, due);
         if (status == HttpStatusCode.OK)
         {
             foreach (var recipient in recipients)
@@ -219,11 +224,11 @@ internal sealed partial class LoadRun(LoadOptions options)
         return ids;
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Json)> Try(Measurement m, Func<Task<(HttpStatusCode, JsonElement)>> request, Measurement? also = null)
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> Try(Measurement m, Func<Task<(HttpStatusCode, JsonElement)>> request, Measurement? also = null, long? due = null)
     {
         try
         {
-            var (status, json) = await m.TimeAsync(request, also);
+            var (status, json) = await m.TimeAsync(request, also, due);
             if (status != HttpStatusCode.OK)
             {
                 m.Error();

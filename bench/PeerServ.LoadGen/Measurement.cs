@@ -29,9 +29,10 @@ internal sealed class Measurement(string phase, IReadOnlyList<int> serverPids)
         _clock.Start();
     }
 
-    public async Task<T> TimeAsync<T>(Func<Task<T>> request, Measurement? also = null)
+    /// <param name="due">A Stopwatch timestamp to time from instead of now: when an open-loop request was due.</param>
+    public async Task<T> TimeAsync<T>(Func<Task<T>> request, Measurement? also = null, long? due = null)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = due ?? Stopwatch.GetTimestamp();
         try
         {
             return await request();

@@ -7,16 +7,22 @@ namespace PeerServ.Gateway;
 
 /// <summary>
 /// YARP's DNS resolution of destinations (a compose service name stands for every replica's address), one destination
-/// at a time: a name that does not resolve yet (a service not created, a DNS hiccup) drops only that destination —
-/// its route answers a retryable 503 until a later look finds it — instead of failing the gateway's start. A name that
-/// failed is looked up again soon (1 s, doubling up to the refresh period), so a service that appears just after the
-/// gateway is found within about a second.
+/// at a time: a name that does not resolve yet (a service not created) drops only that destination — its route
+/// answers a retryable 503 until a later look finds it — instead of failing the gateway's start. A name that resolved
+/// before and fails now (a DNS hiccup: the compose resolver timing out on a busy machine) keeps its last addresses
+/// for up to <see cref="StaleFor"/>, so a refresh never empties a healthy route. A name that failed is looked up again
+/// soon (1 s, doubling up to the refresh period), so a service that appears just after the gateway is found within
+/// about a second.
 /// </summary>
 internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOptionsMonitor<DnsDestinationResolverOptions> options, ILogger<TolerantDnsResolver> logger) : IDestinationResolver
 {
     public static readonly TimeSpan DefaultRefreshPeriod = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    /// <summary>How long the addresses a name last resolved to stand in for it while it fails to resolve.</summary>
+    public static readonly TimeSpan StaleFor = TimeSpan.FromMinutes(1);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyDictionary<string, DestinationConfig> Destinations, long At)> _lastGood = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Resolves destinations with YARP's DNS resolver (an internal type), one at a time.</summary>
     public static IReverseProxyBuilder AddTolerantDnsDestinationResolver(IReverseProxyBuilder proxy, Action<DnsDestinationResolverOptions> configure)
@@ -41,6 +47,7 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
             {
                 var one = await dns.ResolveDestinationsAsync(new Dictionary<string, DestinationConfig> { [name] = destination }, cancellationToken);
                 _failures.TryRemove(destination.Address, out _);
+                _lastGood[name + "|" + destination.Address] = (one.Destinations, System.Diagnostics.Stopwatch.GetTimestamp());
                 foreach (var (key, value) in one.Destinations)
                 {
                     resolved[key] = value;
@@ -56,7 +63,16 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
                 var failures = _failures.AddOrUpdate(destination.Address, 1, (_, n) => Math.Min(n + 1, 16));
                 var refresh = options.CurrentValue.RefreshPeriod ?? DefaultRefreshPeriod;
                 var retry = TimeSpan.FromTicks(Math.Min(refresh.Ticks, FirstRetry.Ticks << (failures - 1)));
-                LogUnresolved(logger, name, destination.Address, retry.TotalSeconds, e.GetBaseException().Message);
+                var stale = _lastGood.TryGetValue(name + "|" + destination.Address, out var last) && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) < StaleFor;
+                if (stale)
+                {
+                    foreach (var (key, value) in last.Destinations)
+                    {
+                        resolved[key] = value;
+                    }
+                }
+
+                LogUnresolved(logger, name, destination.Address, stale ? "keeps its last addresses" : "its route answers 503 until it does", retry.TotalSeconds, e.GetBaseException().Message);
                 changes.Add(RetryAfter(retry));
             }
         }
@@ -73,6 +89,6 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
         return new CancellationChangeToken(source.Token);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination} ({Address}) does not resolve yet; its route answers 503 until it does (next look in {Seconds} s): {Reason}")]
-    private static partial void LogUnresolved(ILogger logger, string destination, string address, double seconds, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination} ({Address}) does not resolve; it {Meanwhile} (next look in {Seconds} s): {Reason}")]
+    private static partial void LogUnresolved(ILogger logger, string destination, string address, string meanwhile, double seconds, string reason);
 }

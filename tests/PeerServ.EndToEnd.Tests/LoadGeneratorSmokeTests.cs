@@ -37,6 +37,18 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Contains("verdict: OK", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LoadGenerator_PacedRun_EverySendConfirmedAndListed()
+    {
+        var (verdict, output) = await RunAsync("paced", "--identities", "4", "--rate", "50", "--warmup", "1", "--duration", "3",
+            "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.InRange(verdict.GetProperty("Confirmed").GetInt32(), 100, 200);
+        Assert.Equal((0, 0, 0, 0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Duplicated").GetInt32(), verdict.GetProperty("Unexpected").GetInt32(),
+            verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+        Assert.Contains("ms/request", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("live-delivery", "--identities", "8", "--senders", "2", "--rate", "40", "--warmup", "1", "--duration", "3")]
     [InlineData("live-idle", "--sockets", "20", "--duration", "1")]

@@ -45,6 +45,22 @@ public sealed class TolerantDnsResolverTests
         Assert.Equal("http://10.0.0.1:8080", Assert.Single(second.Destinations).Value.Address);
     }
 
+    [Fact]
+    public async Task Resolve_NameThatResolvedBefore_FailsNow_KeepsItsLastAddresses()
+    {
+        var dns = new FakeDns();
+        var resolver = new TolerantDnsResolver(dns, new StaticOptions(new DnsDestinationResolverOptions()), NullLogger<TolerantDnsResolver>.Instance);
+        var destinations = new Dictionary<string, DestinationConfig> { ["permissions"] = new() { Address = "http://permissions:8080" } };
+
+        var first = await resolver.ResolveDestinationsAsync(destinations, TestContext.Current.CancellationToken);
+        dns.Unknown.Add("permissions");
+        var hiccup = await resolver.ResolveDestinationsAsync(destinations, TestContext.Current.CancellationToken);
+
+        Assert.Equal("http://10.0.0.1:8080", Assert.Single(first.Destinations).Value.Address);
+        Assert.Equal(first.Destinations, hiccup.Destinations);
+        Assert.NotNull(hiccup.ChangeToken);
+    }
+
     /// <summary>Resolves every host to 10.0.0.1, except the unknown ones.</summary>
     private sealed class FakeDns(params string[] unknown) : IDestinationResolver
     {

@@ -49,9 +49,16 @@ public static class PeerServBus
         }));
     }
 
-    /// <summary>MassTransit's in-memory transport: the standalone host, one process.</summary>
-    public static IServiceCollection AddPeerServInMemoryBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers = null) =>
-        services.AddPeerServBus(service, consumers, x => x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context)));
+    /// <summary>
+    /// MassTransit's in-memory transport: the standalone host, one process. The host's start waits for the bus (no
+    /// broker to wait for, so it is quick): a host stopped right after it started then never stops endpoints that are
+    /// still starting, which MassTransit 8.5 answers with a NullReferenceException.
+    /// </summary>
+    public static IServiceCollection AddPeerServInMemoryBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        services.AddOptions<MassTransitHostOptions>().Configure(o => o.WaitUntilStarted = true);
+        return services.AddPeerServBus(service, consumers, x => x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context)));
+    }
 
     private static IServiceCollection AddPeerServBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers, Action<IBusRegistrationConfigurator> transport) =>
         services.AddMassTransit(x =>
