@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PeerServ.Auth.Client;
 using PeerServ.Auth.Crypto;
 using PeerServ.Client;
 using PeerServ.Client.Messages;
@@ -261,10 +260,6 @@ internal static class Commands
         catch (MessageDecryptionException ex)
         {
             throw new CliException($"A message does not decrypt: {ex.Message}", 6);
-        }
-        catch (PeerServAuthException ex)
-        {
-            throw new CliException($"Authentication failed{(ex.Code is null ? "" : $" ({ex.Code})")}: {ex.Message}", 4);
         }
         catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
         {

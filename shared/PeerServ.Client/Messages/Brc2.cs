@@ -19,8 +19,14 @@ public static class Brc2
     public static byte[] Encrypt(KeyDeriver keys, string invoiceNumber, PublicKey counterparty, ReadOnlySpan<byte> plaintext)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        return Encrypt(keys.SymmetricKey(invoiceNumber, counterparty), plaintext);
+    }
+
+    /// <summary>Encrypts under a symmetric key already derived (<see cref="KeyDeriver.SymmetricKey"/>).</summary>
+    public static byte[] Encrypt(byte[] symmetricKey, ReadOnlySpan<byte> plaintext)
+    {
         var iv = RandomNumberGenerator.GetBytes(IvBytes);
-        var gcm = Gcm(forEncryption: true, keys.SymmetricKey(invoiceNumber, counterparty), iv);
+        var gcm = Gcm(forEncryption: true, symmetricKey, iv);
         var output = new byte[IvBytes + gcm.GetOutputSize(plaintext.Length)];
         iv.CopyTo(output, 0);
         var written = gcm.ProcessBytes(plaintext, output.AsSpan(IvBytes));
@@ -32,12 +38,18 @@ public static class Brc2
     public static byte[]? Decrypt(KeyDeriver keys, string invoiceNumber, PublicKey counterparty, ReadOnlySpan<byte> ciphertext)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        return Decrypt(keys.SymmetricKey(invoiceNumber, counterparty), ciphertext);
+    }
+
+    /// <summary>Decrypts under a symmetric key already derived; null when too short or not authentic.</summary>
+    public static byte[]? Decrypt(byte[] symmetricKey, ReadOnlySpan<byte> ciphertext)
+    {
         if (ciphertext.Length < IvBytes + (TagBits / 8))
         {
             return null;
         }
 
-        var gcm = Gcm(forEncryption: false, keys.SymmetricKey(invoiceNumber, counterparty), ciphertext[..IvBytes].ToArray());
+        var gcm = Gcm(forEncryption: false, symmetricKey, ciphertext[..IvBytes].ToArray());
         var body = ciphertext[IvBytes..];
         var plaintext = new byte[gcm.GetOutputSize(body.Length)];
         try
@@ -59,7 +71,13 @@ public static class Brc2
     public static byte[] Hmac(KeyDeriver keys, string invoiceNumber, PublicKey counterparty, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var key = keys.SymmetricKey(invoiceNumber, counterparty);
+        return Hmac(keys.SymmetricKey(invoiceNumber, counterparty), data);
+    }
+
+    /// <summary>HMAC under a symmetric key already derived (its leading zero bytes dropped, as the SDK keys it).</summary>
+    public static byte[] Hmac(byte[] key, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(key);
         var start = 0;
         while (start < key.Length - 1 && key[start] == 0)
         {

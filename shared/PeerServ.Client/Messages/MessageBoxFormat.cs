@@ -13,10 +13,14 @@ public sealed record OpenedBody(string Text, bool WasEncrypted);
 /// the recipient, of the UTF-8 of the body's JSON text (JavaScript's JSON.stringify of the string). An encrypted body
 /// is the string {"encryptedMessage":"&lt;base64 of BRC-2 ciphertext&gt;"}, encrypted to the recipient and opened
 /// with the sender as counterparty; any other body is plaintext and passes through. Both use protocol
-/// [1, "messagebox"] with key id "1".
+/// [1, "messagebox"] with key id "1", so the symmetric key with each counterparty is derived once (two BRC-42
+/// derivations and an ECDH) and kept: a send needs it twice (id and encryption), a list once per sender.
 /// </summary>
 public sealed class MessageBoxFormat(KeyDeriver keys)
 {
+    private const int MaxCachedCounterparties = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PublicKey, byte[]> _keys = new();
+
     /// <summary>BRC-43 invoice number of protocol [1, "messagebox"], key id "1".</summary>
     public static readonly string InvoiceNumber = Auth.Crypto.InvoiceNumber.Compute(1, "messagebox", "1");
 
@@ -24,12 +28,12 @@ public sealed class MessageBoxFormat(KeyDeriver keys)
 
     /// <summary>The message id MessageBoxClient computes for <paramref name="body"/> sent to <paramref name="recipient"/>.</summary>
     public string MessageId(PublicKey recipient, string body) =>
-        Convert.ToHexStringLower(Brc2.Hmac(keys, InvoiceNumber, recipient, Encoding.UTF8.GetBytes(JavaScriptJson.Stringify(body))));
+        Convert.ToHexStringLower(Brc2.Hmac(KeyWith(recipient), Encoding.UTF8.GetBytes(JavaScriptJson.Stringify(body))));
 
     /// <summary>The body to send: <paramref name="text"/> encrypted to <paramref name="recipient"/>, in MessageBoxClient's envelope.</summary>
     public string Encrypt(PublicKey recipient, string text)
     {
-        var ciphertext = Brc2.Encrypt(keys, InvoiceNumber, recipient, Encoding.UTF8.GetBytes(text));
+        var ciphertext = Brc2.Encrypt(KeyWith(recipient), Encoding.UTF8.GetBytes(text));
         return "{\"" + EncryptedField + "\":\"" + Convert.ToBase64String(ciphertext) + "\"}";
     }
 
@@ -56,9 +60,24 @@ public sealed class MessageBoxFormat(KeyDeriver keys)
             throw new MessageDecryptionException("The encryptedMessage field is not base64.");
         }
 
-        var plaintext = Brc2.Decrypt(keys, InvoiceNumber, sender, ciphertext)
+        var plaintext = Brc2.Decrypt(KeyWith(sender), ciphertext)
             ?? throw new MessageDecryptionException($"The message from {sender.Hex} does not decrypt with this identity's key.");
         return new OpenedBody(Encoding.UTF8.GetString(plaintext), true);
+    }
+
+    private byte[] KeyWith(PublicKey counterparty)
+    {
+        if (_keys.TryGetValue(counterparty, out var key))
+        {
+            return key;
+        }
+
+        if (_keys.Count >= MaxCachedCounterparties)
+        {
+            _keys.Clear();
+        }
+
+        return _keys[counterparty] = keys.SymmetricKey(InvoiceNumber, counterparty);
     }
 
     /// <summary>The base64 of an {"encryptedMessage": "…"} body (or of one wrapped as {"message": …}), else null.</summary>
