@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,9 @@ namespace PeerServ.ServiceDefaults;
 /// <summary>What every host gets with one call: listeners, logs, OpenTelemetry, health, the relay options, the clock and the error handler.</summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>Kestrel's socket transport (SocketTransport__UnsafePreferInlineScheduling, SocketTransport__IOQueueCount, …).</summary>
+    public const string SocketTransportSection = "SocketTransport";
+
     /// <param name="hosting">The host's own defaults (its default URL, its metrics listener); configuration overrides them.</param>
     /// <param name="configurationDefaults">The host's own configuration defaults, over the shared ones and under every configuration source.</param>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, Action<HostingOptions>? hosting = null, IReadOnlyDictionary<string, string?>? configurationDefaults = null)
@@ -32,6 +36,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddLowestPriorityDefaults(builder.Configuration, configurationDefaults);
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+        builder.Services.Configure<SocketTransportOptions>(builder.Configuration.GetSection(SocketTransportSection));
         builder.AddListeners(hosting);
         builder.AddRelayLogging();
 

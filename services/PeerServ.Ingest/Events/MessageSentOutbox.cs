@@ -32,8 +32,12 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
     private readonly Channel<PendingEvent> _fresh = Channel.CreateBounded<PendingEvent>(
         new BoundedChannelOptions(FreshQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    // Published, not yet marked: cleared in one store write every MarkInterval rather than one per publish.
+    // Published, not yet marked: cleared in one store write MarkInterval after a publish rather than one per publish.
     private readonly ConcurrentQueue<PendingEvent> _published = new();
+
+    // Released once per MarkInterval at most (while _markScheduled is 1) when marks are waiting to be cleared.
+    private readonly SemaphoreSlim _marksWaiting = new(0);
+    private int _markScheduled;
 
     /// <summary>Hands a just-stored message to the publisher; if the queue is full the relay will find it in the store.</summary>
     public void Enqueue(NewMessage message)
@@ -45,16 +49,25 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         }
     }
 
+    public override void Dispose()
+    {
+        _marksWaiting.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(PublishFreshAsync(stoppingToken), RelayPendingAsync(stoppingToken), MarkPublishedAsync(stoppingToken));
 
     private async Task MarkPublishedAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(MarkInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // No timer while nothing is published: a relay at rest wakes for nothing.
+            while (true)
             {
+                await _marksWaiting.WaitAsync(stoppingToken);
+                await Task.Delay(MarkInterval, time, stoppingToken);
+                Volatile.Write(ref _markScheduled, 0);
                 await FlushMarksAsync(stoppingToken);
             }
         }
@@ -68,24 +81,29 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
     private async Task FlushMarksAsync(CancellationToken cancellationToken)
     {
         var batch = new List<PendingEvent>();
-        while (batch.Count < MarkBatchSize && _published.TryDequeue(out var delivery))
+        while (true)
         {
-            batch.Add(delivery);
-        }
+            batch.Clear();
+            while (batch.Count < MarkBatchSize && _published.TryDequeue(out var delivery))
+            {
+                batch.Add(delivery);
+            }
 
-        if (batch.Count == 0)
-        {
-            return;
-        }
+            if (batch.Count == 0)
+            {
+                return;
+            }
 
-        try
-        {
-            await store.MarkEventsPublishedAsync(batch, cancellationToken);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            // Published but still marked pending: the relay publishes them again later (at least once).
-            LogMarkFailed(logger, ex, batch.Count);
+            try
+            {
+                await store.MarkEventsPublishedAsync(batch, cancellationToken);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                // Published but still marked pending: the relay publishes them again later (at least once).
+                LogMarkFailed(logger, ex, batch.Count);
+                return;
+            }
         }
     }
 
@@ -162,6 +180,11 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         foreach (var message in messages)
         {
             _published.Enqueue(message);
+        }
+
+        if (Interlocked.Exchange(ref _markScheduled, 1) == 0)
+        {
+            _marksWaiting.Release();
         }
 
         return true;

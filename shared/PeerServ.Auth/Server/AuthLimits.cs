@@ -4,61 +4,76 @@ using Microsoft.Extensions.Options;
 namespace PeerServ.Auth.Server;
 
 /// <summary>
-/// The limits the auth middleware applies itself, in the order that makes them cheap to enforce and hard to dodge:
+/// Every limit of the auth layer, in the order that makes them cheap to enforce and hard to dodge: handshakes per
+/// client address under a ceiling for all addresses together (each costs the server a signature, unauthenticated);
 /// per client address, before any signature is checked, a budget of unverified work (each failed verification and
 /// each first verification of an identity whose key exchange is not cached — a new identity per BRC-31 request
 /// spends it); per verified identity, after the signature and before its nonce is recorded, the request rate — so
 /// a refused request takes no place in replay memory.
 /// </summary>
+/// <remarks>
+/// One partitioned limiter holds every bucket, keyed by kind and name: each partitioned limiter runs a
+/// housekeeping timer ten times a second whether or not anyone calls, so one of them instead of four is 30 fewer
+/// wake-ups a second for a relay at rest.
+/// </remarks>
 public sealed class AuthLimits : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _unverified;
-    private readonly PartitionedRateLimiter<string> _identities;
+    private const char Handshakes = 'h';
+    private const char Unverified = 'u';
+    private const char Identity = 'i';
+    private const string AllHandshakes = "*";
+
+    private readonly PartitionedRateLimiter<string> _buckets;
 
     public AuthLimits(IOptions<RateLimitOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
-        _unverified = PartitionedRateLimiter.Create<string, string>(address => o.UnverifiedPerMinute == 0
-            ? RateLimitPartition.GetNoLimiter(address)
-            : RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = o.UnverifiedPerMinute,
-                TokensPerPeriod = Math.Max(1, o.UnverifiedPerMinute / 60),
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-            }));
-        _identities = PartitionedRateLimiter.Create<string, string>(identity => o.RequestsPerSecond == 0
-            ? RateLimitPartition.GetNoLimiter(identity)
-            : RateLimitPartition.GetTokenBucketLimiter(identity, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = o.RequestBurst,
-                TokensPerPeriod = o.RequestsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-            }));
+        _buckets = PartitionedRateLimiter.Create<string, string>(key => key[0] switch
+        {
+            Handshakes when key.AsSpan(1).SequenceEqual(AllHandshakes) => Bucket(key, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal),
+            Handshakes => Bucket(key, o.HandshakesPerMinute, o.HandshakesPerMinute, Math.Max(1, o.HandshakesPerMinute / 60)),
+            Unverified => Bucket(key, o.UnverifiedPerMinute, o.UnverifiedPerMinute, Math.Max(1, o.UnverifiedPerMinute / 60)),
+            _ => Bucket(key, o.RequestsPerSecond, o.RequestBurst, o.RequestsPerSecond),
+        });
     }
 
+    /// <summary>
+    /// One handshake from this address: false (with when to retry) when the address, or all addresses together,
+    /// are over their rate.
+    /// </summary>
+    public bool TryAcquireHandshake(string address, out TimeSpan retryAfter) =>
+        TryAcquire(Handshakes + AllHandshakes, out retryAfter) && TryAcquire(Handshakes + address, out retryAfter);
+
     /// <summary>Whether this address has unverified work left; when not, its requests are refused before any verification.</summary>
-    public bool MayVerify(string address) => _unverified.GetStatistics(address) is not { CurrentAvailablePermits: <= 0 };
+    public bool MayVerify(string address) => _buckets.GetStatistics(Unverified + address) is not { CurrentAvailablePermits: <= 0 };
 
     /// <summary>Spends one unit of the address's unverified-work budget (a failure, or a key exchange not cached yet).</summary>
     public void ChargeUnverified(string address)
     {
-        using var lease = _unverified.AttemptAcquire(address);
+        using var lease = _buckets.AttemptAcquire(Unverified + address);
     }
 
     /// <summary>One request of a verified identity; false (with when to retry) over its rate.</summary>
-    public bool TryAcquireRequest(string identity, out TimeSpan retryAfter)
+    public bool TryAcquireRequest(string identity, out TimeSpan retryAfter) => TryAcquire(Identity + identity, out retryAfter);
+
+    public void Dispose() => _buckets.Dispose();
+
+    private bool TryAcquire(string key, out TimeSpan retryAfter)
     {
-        using var lease = _identities.AttemptAcquire(identity);
+        using var lease = _buckets.AttemptAcquire(key);
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         return lease.IsAcquired;
     }
 
-    public void Dispose()
-    {
-        _unverified.Dispose();
-        _identities.Dispose();
-    }
+    /// <summary>A token bucket of <paramref name="limit"/> tokens refilled by <paramref name="perSecond"/> a second; none when <paramref name="rate"/> is 0 (the limit is off).</summary>
+    private static RateLimitPartition<string> Bucket(string key, int rate, int limit, int perSecond) => rate == 0
+        ? RateLimitPartition.GetNoLimiter(key)
+        : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limit,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+        });
 }

@@ -25,7 +25,7 @@ public static class HandshakeEndpoints
     public static IEndpointConventionBuilder MapPeerServAuthHandshakes(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("").RequireRateLimiting(RateLimits.HandshakePolicy);
+        var group = endpoints.MapGroup("");
         group.MapPost(Brc104Path, Brc104Handshake.HandleAsync).WithName("Brc104Handshake")
             .WithHandshakeDocs<Brc104InitialRequest, Brc104InitialResponse>(
                 "BRC-103/104 handshake: opens a session; later requests carry x-bsv-auth-* headers", Brc104Handshake.Errors);

@@ -53,9 +53,8 @@ public static class PeerServAuthExtensions
         }
 
         app.UseCors(CorsPolicy);
-        app.UseMiddleware<PeerServAuthMiddleware>();
-        // The handshake limits (per address and the global ceiling); the request limits are the middleware's own.
-        return app.UseRateLimiter();
+        // Every limit (handshakes, unverified work, requests per identity) is the middleware's own (AuthLimits).
+        return app.UseMiddleware<PeerServAuthMiddleware>();
     }
 
     private static bool IsValidKey(string? hex)

@@ -35,6 +35,18 @@ internal sealed partial class PeerServAuthMiddleware(
         var hasAuthrite = headers.ContainsKey(AuthHeaders.Authrite);
         if (IsOpenPath(request.Path) || (HttpMethods.IsOptions(request.Method) && !hasBrc104 && !hasAuthrite))
         {
+            if (HttpMethods.IsPost(request.Method) && HandshakeEndpoints.IsHandshakePath(request.Path)
+                && !limits.TryAcquireHandshake(ClientAddress.PartitionKey(context), out var wait))
+            {
+                // Unsigned, like every answer before a session exists.
+                var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+                LogRejected(logger, RelayErrors.RateLimited.Code, request.Path, "handshake rate");
+                AuthMetrics.Rejected(RelayErrors.RateLimited.Code);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await RelayErrors.RateLimited.With($"Too many requests; retry in {seconds} s.").WriteAsync(context);
+                return;
+            }
+
             await next(context);
             return;
         }

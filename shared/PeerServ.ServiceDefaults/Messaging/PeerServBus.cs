@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,14 @@ public sealed class BrokerOptions
 /// </summary>
 public static class PeerServBus
 {
+    // The fan-out endpoint of each bus (one per host; a test process may run several hosts on one broker).
+    private static readonly ConditionalWeakTable<IBusRegistrationConfigurator, string> InstanceEndpoints = new();
+
     /// <summary>
-    /// A consumer that every replica must run on every message (fan-out, not a shared work queue): a temporary,
-    /// auto-delete endpoint of its own per process instance.
+    /// A consumer that every replica must run on every message (fan-out, not a shared work queue): on the host's
+    /// one temporary, auto-delete endpoint ("{service}-instance-" and a random id). Every per-instance consumer of a
+    /// host shares it, so an event is received, deserialized and dispatched once per host however many of them
+    /// consume it (the standalone host has two).
     /// </summary>
     public static void AddPerInstanceConsumer<TConsumer>(this IBusRegistrationConfigurator bus)
         where TConsumer : class, IConsumer
@@ -31,8 +37,8 @@ public static class PeerServBus
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<TConsumer>().Endpoint(e =>
         {
+            e.Name = InstanceEndpoints.GetValue(bus, _ => "peerserv-instance-" + Guid.NewGuid().ToString("N")[..12]);
             e.Temporary = true;
-            e.InstanceId = Guid.NewGuid().ToString("N")[..12];
         });
     }
 
@@ -66,6 +72,7 @@ public static class PeerServBus
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             // MassTransit 8.4+ reports usage to usage-tracking.masstransit.io a few minutes after start: a relay never calls out.
             x.DisableUsageTelemetry();
+            InstanceEndpoints.AddOrUpdate(x, $"{service}-instance-{Guid.NewGuid().ToString("N")[..12]}");
             consumers?.Invoke(x);
             transport(x);
         });
