@@ -89,5 +89,49 @@ public abstract class PermissionStoreContract
         Assert.Equal((null, -1), (found["carol"].Sender, found["carol"].RecipientFee));
     }
 
+    [Fact]
+    public async Task FindApplicable_AfterEachChange_SeesTheRuleNow()
+    {
+        // Looked up before any rule, then after each kind of change: a lookup never answers from before a change.
+        Assert.Empty(await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None));
+        Assert.Empty(await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None));
+
+        await Permissions.SetAsync("bob", "inbox", null, -1, T0, None);
+        Assert.Equal((null, -1), Rule(await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None)));
+
+        await Permissions.SetAsync("bob", "inbox", "alice", 5, T0, None);
+        Assert.Equal(("alice", 5), Rule(await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None)));
+        Assert.Equal((null, -1), Rule(await Permissions.FindApplicableAsync("carol", "inbox", ["bob"], None)));
+
+        await Permissions.SetAsync("bob", "inbox", null, 0, T0, None);
+        Assert.Equal((null, 0), Rule(await Permissions.FindApplicableAsync("carol", "inbox", ["bob"], None)));
+        Assert.Equal(("alice", 5), Rule(await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None)));
+
+        static (string?, int) Rule(IReadOnlyDictionary<string, PermissionRule> found) => (found["bob"].Sender, found["bob"].RecipientFee);
+    }
+
+    [Fact]
+    public async Task FindApplicable_WritesRacingLookups_NoLookupAfterTheLastWriteIsStale()
+    {
+        // Lookups and changes of one rule at once; once the writes are done, every lookup sees the last one.
+        var writes = Task.Run(async () =>
+        {
+            for (var fee = 1; fee <= 40; fee++)
+            {
+                await Permissions.SetAsync("bob", "inbox", "alice", fee, T0, None);
+            }
+        });
+        var lookups = Task.Run(async () =>
+        {
+            while (!writes.IsCompleted)
+            {
+                await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None);
+            }
+        });
+        await Task.WhenAll(writes, lookups);
+
+        Assert.Equal(40, (await Permissions.FindApplicableAsync("alice", "inbox", ["bob"], None))["bob"].RecipientFee);
+    }
+
     private static string Name(PermissionRule rule) => $"{rule.MessageBox}/{rule.Sender ?? "*"}";
 }

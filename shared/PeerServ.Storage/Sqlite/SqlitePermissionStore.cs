@@ -1,13 +1,42 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace PeerServ.Storage.Sqlite;
 
-/// <summary>Permission rules in the standalone host's SQLite file: table <c>permissions</c>, keyed (recipient, box, sender), sender '' for the box-wide rule.</summary>
+/// <summary>
+/// Permission rules in the standalone host's SQLite file: table <c>permissions</c>, keyed (recipient, box, sender),
+/// sender '' for the box-wide rule. Every send looks up the rule of each recipient; those lookups are answered from
+/// memory once read (this process is the file's only writer, and every write goes through <see cref="SetAsync"/>,
+/// which empties the cache after it commits).
+/// </summary>
 internal sealed class SqlitePermissionStore(SqliteDatabase database) : IPermissionStore
 {
     private const string Columns = "recipient, message_box, sender, recipient_fee, created_at, updated_at";
 
-    public Task<PermissionRule> SetAsync(string recipient, string messageBox, string? sender, int recipientFee, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Lookups held; past it the cache starts again empty (a flood of new box names costs memory once, bounded).</summary>
+    internal const int CacheCapacity = 50_000;
+
+    // (box, sender, recipient) → the applicable rule, or null for none (the configured default applies).
+    private readonly ConcurrentDictionary<(string Box, string Sender, string Recipient), PermissionRule?> _applicable = new();
+
+    // Bumped by every write: a lookup read before a write commits is not cached after it.
+    private long _generation;
+
+    public async Task<PermissionRule> SetAsync(string recipient, string messageBox, string? sender, int recipientFee, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SetCoreAsync(recipient, messageBox, sender, recipientFee, now, cancellationToken);
+        }
+        finally
+        {
+            // Also when the wait was cancelled: the write may still commit.
+            Interlocked.Increment(ref _generation);
+            _applicable.Clear();
+        }
+    }
+
+    private Task<PermissionRule> SetCoreAsync(string recipient, string messageBox, string? sender, int recipientFee, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.Writer.WriteAsync(w =>
         {
             var upsert = w.Statement($"""
@@ -69,10 +98,56 @@ internal sealed class SqlitePermissionStore(SqliteDatabase database) : IPermissi
         });
     }
 
-    public Task<IReadOnlyDictionary<string, PermissionRule>> FindApplicableAsync(string sender, string messageBox, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, PermissionRule>> FindApplicableAsync(string sender, string messageBox, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recipients);
-        return database.ReadAsync<IReadOnlyDictionary<string, PermissionRule>>(connection =>
+        var cached = new Dictionary<string, PermissionRule>(StringComparer.Ordinal);
+        var all = true;
+        foreach (var recipient in recipients)
+        {
+            if (!_applicable.TryGetValue((messageBox, sender, recipient), out var rule))
+            {
+                all = false;
+                break;
+            }
+
+            if (rule is not null)
+            {
+                cached[recipient] = rule;
+            }
+        }
+
+        if (all)
+        {
+            return cached;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var found = await ReadApplicableAsync(sender, messageBox, recipients);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            if (_applicable.Count + recipients.Count > CacheCapacity)
+            {
+                _applicable.Clear();
+            }
+
+            foreach (var recipient in recipients)
+            {
+                _applicable[(messageBox, sender, recipient)] = found.GetValueOrDefault(recipient);
+            }
+
+            // A write that committed meanwhile may have cleared the cache before these went in: take them out again.
+            if (Interlocked.Read(ref _generation) != generation)
+            {
+                _applicable.Clear();
+            }
+        }
+
+        return found;
+    }
+
+    private Task<IReadOnlyDictionary<string, PermissionRule>> ReadApplicableAsync(string sender, string messageBox, IReadOnlyCollection<string> recipients) =>
+        database.ReadAsync<IReadOnlyDictionary<string, PermissionRule>>(connection =>
         {
             // The sender's own rule sorts after the box-wide one (sender '' first), so it wins when both exist.
             using var command = SqliteDatabase.Command(connection, $"""
@@ -93,7 +168,6 @@ internal sealed class SqlitePermissionStore(SqliteDatabase database) : IPermissi
 
             return found;
         });
-    }
 
     private static PermissionRule Read(SqliteDataReader reader)
     {
