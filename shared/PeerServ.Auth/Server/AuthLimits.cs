@@ -18,10 +18,11 @@ namespace PeerServ.Auth.Server;
 /// </remarks>
 public sealed class AuthLimits : IDisposable
 {
+    // Keys: a kind letter, then the address or identity; "h*" is the ceiling for all addresses together.
     private const char Handshakes = 'h';
     private const char Unverified = 'u';
     private const char Identity = 'i';
-    private const string AllHandshakes = "*";
+    private const string AllHandshakes = "h*";
 
     private readonly PartitionedRateLimiter<string> _buckets;
 
@@ -31,10 +32,11 @@ public sealed class AuthLimits : IDisposable
         var o = options.Value;
         _buckets = PartitionedRateLimiter.Create<string, string>(key => key[0] switch
         {
-            Handshakes when key.AsSpan(1).SequenceEqual(AllHandshakes) => Bucket(key, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal),
+            Handshakes when key == AllHandshakes => Bucket(key, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal, o.HandshakesPerSecondTotal),
             Handshakes => Bucket(key, o.HandshakesPerMinute, o.HandshakesPerMinute, Math.Max(1, o.HandshakesPerMinute / 60)),
             Unverified => Bucket(key, o.UnverifiedPerMinute, o.UnverifiedPerMinute, Math.Max(1, o.UnverifiedPerMinute / 60)),
-            _ => Bucket(key, o.RequestsPerSecond, o.RequestBurst, o.RequestsPerSecond),
+            Identity => Bucket(key, o.RequestsPerSecond, o.RequestBurst, o.RequestsPerSecond),
+            _ => throw new ArgumentException($"Not a limiter key: {key}", nameof(key)),
         });
     }
 
@@ -43,7 +45,7 @@ public sealed class AuthLimits : IDisposable
     /// are over their rate.
     /// </summary>
     public bool TryAcquireHandshake(string address, out TimeSpan retryAfter) =>
-        TryAcquire(Handshakes + AllHandshakes, out retryAfter) && TryAcquire(Handshakes + address, out retryAfter);
+        TryAcquire(AllHandshakes, out retryAfter) && TryAcquire(Handshakes + address, out retryAfter);
 
     /// <summary>Whether this address has unverified work left; when not, its requests are refused before any verification.</summary>
     public bool MayVerify(string address) => _buckets.GetStatistics(Unverified + address) is not { CurrentAvailablePermits: <= 0 };

@@ -39,11 +39,8 @@ internal sealed partial class PeerServAuthMiddleware(
                 && !limits.TryAcquireHandshake(ClientAddress.PartitionKey(context), out var wait))
             {
                 // Unsigned, like every answer before a session exists.
-                var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
-                LogRejected(logger, RelayErrors.RateLimited.Code, request.Path, "handshake rate");
-                AuthMetrics.Rejected(RelayErrors.RateLimited.Code);
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await RelayErrors.RateLimited.With($"Too many requests; retry in {seconds} s.").WriteAsync(context);
+                var seconds = RetryAfterSeconds(wait);
+                await RejectAsync(context, new AuthRejection(RelayErrors.RateLimited, $"Too many requests; retry in {seconds} s."), seconds);
                 return;
             }
 
@@ -107,7 +104,7 @@ internal sealed partial class PeerServAuthMiddleware(
         if (!limits.TryAcquireRequest(exchange.Signer.Hex, out var retryAfter))
         {
             // Verified, so signed like any answer (its nonce stays unrecorded: the client may send it again).
-            var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+            var seconds = RetryAfterSeconds(retryAfter);
             AuthMetrics.Rejected(RelayErrors.RateLimited.Code);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -183,6 +180,8 @@ internal sealed partial class PeerServAuthMiddleware(
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
     }
+
+    private static int RetryAfterSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     private Task RejectAsync(HttpContext context, AuthRejection rejection, int? retryAfterSeconds = null)
     {

@@ -37,7 +37,8 @@ public static class PeerServBus
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<TConsumer>().Endpoint(e =>
         {
-            e.Name = InstanceEndpoints.GetValue(bus, _ => "peerserv-instance-" + Guid.NewGuid().ToString("N")[..12]);
+            e.Name = InstanceEndpoints.TryGetValue(bus, out var name) ? name
+                : throw new InvalidOperationException("Per-instance consumers are registered in the consumers callback of AddPeerServRabbitMqBus or AddPeerServInMemoryBus.");
             e.Temporary = true;
         });
     }
