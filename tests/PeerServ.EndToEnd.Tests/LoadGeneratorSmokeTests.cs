@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using PeerServ.Tests;
 
@@ -32,8 +31,7 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
             "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(600, verdict.GetProperty("Confirmed").GetInt32());
-        Assert.Equal((0, 0, 0, 0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Duplicated").GetInt32(), verdict.GetProperty("Unexpected").GetInt32(),
-            verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+        BenchTool.AssertClean(verdict);
         Assert.Contains("verdict: OK", output, StringComparison.Ordinal);
     }
 
@@ -44,8 +42,7 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
             "--server-pids", _host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.InRange(verdict.GetProperty("Confirmed").GetInt32(), 100, 200);
-        Assert.Equal((0, 0, 0, 0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Duplicated").GetInt32(), verdict.GetProperty("Unexpected").GetInt32(),
-            verdict.GetProperty("Misattributed").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
+        BenchTool.AssertClean(verdict);
         Assert.Contains("ms/request", output, StringComparison.Ordinal);
     }
 
@@ -60,23 +57,5 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Equal((0, 0), (verdict.GetProperty("Lost").GetInt32(), verdict.GetProperty("Errors").GetInt32()));
     }
 
-    /// <summary>Runs the load generator against the host; its verdict (from --results) and what it printed.</summary>
-    private async Task<(JsonElement Verdict, string Output)> RunAsync(string mode, params string[] arguments)
-    {
-        var results = Path.Combine(_data, $"{mode}.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Repository.BuiltDll("bench/PeerServ.LoadGen"), "--url", _host.Url.ToString(), "--mode", mode, "--results", results }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
-
-        Assert.True(process.ExitCode == 0, $"load generator exited {process.ExitCode}\n{await output}\n{await errors}");
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
-        return (json.RootElement.GetProperty("verdict").Clone(), await output);
-    }
+    private Task<(JsonElement Verdict, string Output)> RunAsync(string mode, params string[] arguments) => BenchTool.LoadAsync(_host.Url, _data, mode, arguments);
 }
