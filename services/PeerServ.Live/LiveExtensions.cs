@@ -54,7 +54,7 @@ public static class LiveExtensions
     }
 
     /// <summary>Every live replica sees every MessageSent: a temporary (auto-delete) endpoint per instance.</summary>
-    public static void AddLiveConsumers(this IBusRegistrationConfigurator bus)
+    public static void AddLiveConsumers(this IRegistrationConfigurator bus)
     {
         bus.AddPerInstanceConsumer<LiveDeliveryConsumer>();
     }

@@ -16,7 +16,7 @@ public static class MailboxQueryExtensions
     }
 
     /// <summary>MessageSent wakes waiting lists on every replica: a temporary (auto-delete) endpoint per instance.</summary>
-    public static void AddListMessagesConsumers(this IBusRegistrationConfigurator bus)
+    public static void AddListMessagesConsumers(this IRegistrationConfigurator bus)
     {
         bus.AddPerInstanceConsumer<MessageSentConsumer>();
     }

@@ -8,6 +8,7 @@ using PeerServ.Live;
 using PeerServ.Live.Live;
 using PeerServ.MailboxQuery;
 using PeerServ.Permissions;
+using PeerServ.Permissions.Push;
 using PeerServ.Relay;
 using PeerServ.Relay.Options;
 using PeerServ.ServiceDefaults.Messaging;
@@ -29,7 +30,7 @@ internal static partial class StandaloneExtensions
     }
 
     /// <summary>
-    /// Auth (both protocols), the relay features (send, list, acknowledge, permissions, push) and live delivery on an SQLite file and the in-memory bus, and the API docs. The
+    /// Auth (both protocols), the relay features (send, list, acknowledge, permissions, push) and live delivery on an SQLite file, events through the mediator (push on the in-memory bus), and the API docs. The
     /// server key is Auth:ServerPrivateKey, else the key file in the data directory, created on first start.
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
@@ -49,12 +50,15 @@ internal static partial class StandaloneExtensions
         services.AddSqliteStorage(sp => Path.Combine(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DataPath, "relay.db"));
         services.AddSendMessage().AddListMessages().AddAcknowledgeMessage().AddPermissions().AddPush(builder.Configuration);
         services.AddLive().AddSingleton<ILiveSendPipeline, InProcessSendPipeline>();
-        services.AddPeerServInMemoryBus("standalone", bus =>
-        {
-            bus.AddListMessagesConsumers();
-            bus.AddLiveConsumers();
-            bus.AddPushConsumers(builder.Configuration);
-        });
+        // Waking lists and live delivery run in process on the event itself; push, when configured, keeps its queue and retries.
+        services.AddPeerServInProcessEvents(
+            "standalone",
+            inProcess =>
+            {
+                inProcess.AddListMessagesConsumers();
+                inProcess.AddLiveConsumers();
+            },
+            PushOptions.IsConfigured(builder.Configuration) ? bus => bus.AddPushConsumers(builder.Configuration) : null);
         services.AddRelayApiDocument();
         return builder;
     }

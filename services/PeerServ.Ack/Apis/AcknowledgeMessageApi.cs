@@ -1,9 +1,9 @@
-using MassTransit;
 using PeerServ.Contracts;
 using PeerServ.Relay;
 using PeerServ.Relay.Errors;
 using PeerServ.Relay.Wire;
 using PeerServ.ServiceDefaults.Endpoints;
+using PeerServ.ServiceDefaults.Messaging;
 using PeerServ.Storage;
 
 namespace PeerServ.Ack.Apis;
@@ -20,7 +20,7 @@ public static partial class AcknowledgeMessageApi
 
     /// <summary>Deletes the caller's messages with these ids (any box, never anyone else's), then announces MessagesAcknowledged.</summary>
     private static async Task<IResult> AcknowledgeAsync(
-        RelayCall<AcknowledgeMessageRequest> call, IMessageStore store, IBus bus, TimeProvider time, ILogger<AcknowledgeMessageRequest> logger, CancellationToken aborted)
+        RelayCall<AcknowledgeMessageRequest> call, IMessageStore store, IRelayEvents events, TimeProvider time, ILogger<AcknowledgeMessageRequest> logger, CancellationToken aborted)
     {
         var deleted = await store.AcknowledgeAsync(call.CallerKey, call.Request.MessageIds, aborted);
         if (deleted.Count == 0)
@@ -30,16 +30,16 @@ public static partial class AcknowledgeMessageApi
 
         RelayMetrics.MessagesAcknowledged(deleted.Count);
         // A notification, not part of the answer: published in the background, never delaying or failing the acknowledgement.
-        _ = PublishAsync(bus, new MessagesAcknowledged(call.CallerKey, deleted, time.GetUtcNow()), logger);
+        _ = PublishAsync(events, new MessagesAcknowledged(call.CallerKey, deleted, time.GetUtcNow()), logger);
         return TypedResults.Json(new AcknowledgeMessageResponse(deleted.Count), RelayJson.Options);
     }
 
-    private static async Task PublishAsync(IBus bus, MessagesAcknowledged acknowledged, ILogger logger)
+    private static async Task PublishAsync(IRelayEvents events, MessagesAcknowledged acknowledged, ILogger logger)
     {
         using var timeout = new CancellationTokenSource(PublishTimeout);
         try
         {
-            await bus.Publish(acknowledged, timeout.Token);
+            await events.PublishAsync(acknowledged, timeout.Token);
             RelayMetrics.EventsPublished(nameof(MessagesAcknowledged), 1);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

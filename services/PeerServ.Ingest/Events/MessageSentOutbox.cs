@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using MassTransit;
 using PeerServ.Contracts;
 using PeerServ.Relay;
+using PeerServ.ServiceDefaults.Messaging;
 using PeerServ.Storage;
 
 namespace PeerServ.Ingest.Events;
@@ -13,7 +13,7 @@ namespace PeerServ.Ingest.Events;
 /// republishes whatever is still pending after a grace period — after a broker outage, a crash between write and
 /// publish, or a full queue. Several replicas may publish the same event; consumers are idempotent.
 /// </summary>
-public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, TimeProvider time, ILogger<MessageSentOutbox> logger) : BackgroundService
+public sealed partial class MessageSentOutbox(IMessageStore store, IRelayEvents events, TimeProvider time, ILogger<MessageSentOutbox> logger) : BackgroundService
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RelayInterval = TimeSpan.FromSeconds(5);
@@ -168,7 +168,7 @@ public sealed partial class MessageSentOutbox(IMessageStore store, IBus bus, Tim
         timeout.CancelAfter(PublishTimeout);
         try
         {
-            await bus.PublishBatch(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, m.BodyBytes)), timeout.Token);
+            await events.PublishBatchAsync(messages.Select(m => new MessageSent(m.Recipient, m.MessageBox, m.MessageId, m.Sender, m.CreatedAt, m.BodyBytes)).ToList(), timeout.Token);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {

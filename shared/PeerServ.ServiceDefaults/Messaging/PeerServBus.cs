@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using MassTransit;
+using MassTransit.Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PeerServ.Relay.Options;
 
@@ -29,12 +31,19 @@ public static class PeerServBus
     /// A consumer that every replica must run on every message (fan-out, not a shared work queue): on the host's
     /// one temporary, auto-delete endpoint ("{service}-instance-" and a random id). Every per-instance consumer of a
     /// host shares it, so an event is received, deserialized and dispatched once per host however many of them
-    /// consume it (the standalone host has two).
+    /// consume it. On the standalone host's mediator (<see cref="AddPeerServInProcessEvents"/>) it is a plain consumer.
     /// </summary>
-    public static void AddPerInstanceConsumer<TConsumer>(this IBusRegistrationConfigurator bus)
+    public static void AddPerInstanceConsumer<TConsumer>(this IRegistrationConfigurator consumers)
         where TConsumer : class, IConsumer
     {
-        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(consumers);
+        if (consumers is not IBusRegistrationConfigurator bus)
+        {
+            // The mediator of the standalone host: one process is the one instance, there are no endpoints.
+            consumers.AddConsumer<TConsumer>();
+            return;
+        }
+
         bus.AddConsumer<TConsumer>().Endpoint(e =>
         {
             e.Name = InstanceEndpoints.TryGetValue(bus, out var name) ? name
@@ -67,8 +76,26 @@ public static class PeerServBus
         return services.AddPeerServBus(service, consumers, x => x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context)));
     }
 
+    /// <summary>
+    /// The standalone host's events: published to <paramref name="inProcess"/> consumers through MassTransit's
+    /// mediator (handed by reference, run by the publisher; docs/benchmarks.md, "Where the milliseconds go"), and to
+    /// the <paramref name="queued"/> ones, when there are any, through the in-memory bus.
+    /// </summary>
+    public static IServiceCollection AddPeerServInProcessEvents(this IServiceCollection services, string service, Action<IRegistrationConfigurator> inProcess, Action<IBusRegistrationConfigurator>? queued = null)
+    {
+        ArgumentNullException.ThrowIfNull(inProcess);
+        services.AddMediator(x => inProcess(x));
+        if (queued is null)
+        {
+            return services.AddSingleton<IRelayEvents>(sp => new InProcessRelayEvents(sp.GetRequiredService<IMediator>(), null));
+        }
+
+        services.AddPeerServInMemoryBus(service, queued);
+        return services.Replace(ServiceDescriptor.Singleton<IRelayEvents>(sp => new InProcessRelayEvents(sp.GetRequiredService<IMediator>(), sp.GetRequiredService<IBus>())));
+    }
+
     private static IServiceCollection AddPeerServBus(this IServiceCollection services, string service, Action<IBusRegistrationConfigurator>? consumers, Action<IBusRegistrationConfigurator> transport) =>
-        services.AddMassTransit(x =>
+        services.AddSingleton<IRelayEvents, BusRelayEvents>().AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             // MassTransit 8.4+ reports usage to usage-tracking.masstransit.io a few minutes after start: a relay never calls out.
