@@ -16,6 +16,7 @@ internal sealed record LoadOptions(
     int SteadyListEvery,
     TimeSpan Warmup,
     IReadOnlyList<int> ServerPids,
+    IReadOnlyList<int> OtherPids,
     string? Results,
     int Lists,
     int Rounds,
@@ -41,7 +42,10 @@ internal sealed record LoadOptions(
           --ack-batch K          ids per acknowledgement                             [100]
           --steady-list-every K  in steady mode, list and acknowledge after K sends  [5]
           --warmup S             steady mode: seconds of the same load before measuring (JIT, pools) [5]
-          --server-pids P,Q      server processes whose CPU (and, in big-list and large-sends, RSS) is measured (from /proc)
+          --server-pids P,Q      server processes whose CPU (and, in big-list and large-sends, RSS) is measured (from /proc);
+                                 with more than one, the paced and steady phases also report each one's share
+          --other-pids P,Q       processes whose CPU is reported beside the server's, not summed into it (the broker,
+                                 the store)
           --results FILE         write the results as JSON
         big-list: identities 1..N-1 fill identity 0's box with --messages bodies of --body-bytes, then identity 0
         lists it with --lists concurrent requests, --rounds times, while the servers' RSS is sampled; then pages
@@ -97,7 +101,8 @@ internal sealed record LoadOptions(
             Int("ack-batch", 100),
             Int("steady-list-every", 5),
             TimeSpan.FromSeconds(Int("warmup", 5)),
-            [.. Get("server-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
+            Pids(Get("server-pids", "")),
+            Pids(Get("other-pids", "")),
             values.Remove("results", out var results) ? results : null,
             Int("lists", 8),
             Int("rounds", 5),
@@ -123,4 +128,7 @@ internal sealed record LoadOptions(
 
         return options;
     }
+
+    private static int[] Pids(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
 }

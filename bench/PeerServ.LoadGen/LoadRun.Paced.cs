@@ -22,12 +22,17 @@ internal sealed partial class LoadRun
         }
 
         var confirmedBefore = _confirmed.Count;
-        var paced = new Measurement("paced", options.ServerPids);
+        var paced = new Measurement("paced", options.ServerPids, options.OtherPids);
         paced.Start();
         var late = await PaceAsync(options.Duration, paced, sequences, warmup: false);
         paced.Messages = _confirmed.Count - confirmedBefore;
         _results.Add(paced.Stop());
         Console.WriteLine(_results[^1] + $"  (target {options.Rate}/s; {late} sends went more than 1 ms after they were due)");
+        if (_results[^1].Breakdown() is { Length: > 0 } breakdown)
+        {
+            Console.WriteLine(breakdown);
+        }
+
         await PhaseAsync("drain", async (identity, m) =>
         {
             while (await ListAndAckAsync(identity, m, m, m) > 0)

@@ -78,7 +78,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         }
 
         var confirmedBefore = _confirmed.Count;
-        var all = new Measurement("steady", options.ServerPids);
+        var all = new Measurement("steady", options.ServerPids, options.OtherPids);
         var send = new Measurement("  send", []);
         var list = new Measurement("  list", []);
         var ack = new Measurement("  ack", []);
@@ -103,6 +103,11 @@ internal sealed partial class LoadRun(LoadOptions options)
         all.Messages = _confirmed.Count - confirmedBefore;
         _results.AddRange([all.Stop(), send.Stop(), list.Stop(), ack.Stop()]);
         Console.WriteLine(string.Join(Environment.NewLine, _results.TakeLast(4)));
+        if (_results[^4].Breakdown() is { Length: > 0 } breakdown)
+        {
+            Console.WriteLine(breakdown);
+        }
+
         await PhaseAsync("drain", async (identity, m) =>
         {
             while (await ListAndAckAsync(identity, m, m, m) > 0)
