@@ -28,11 +28,7 @@ internal sealed partial class LoadRun
         paced.Messages = _confirmed.Count - confirmedBefore;
         _results.Add(paced.Stop());
         Console.WriteLine(_results[^1] + $"  (target {options.Rate}/s; {late} sends went more than 1 ms after they were due)");
-        if (_results[^1].Breakdown() is { Length: > 0 } breakdown)
-        {
-            Console.WriteLine(breakdown);
-        }
-
+        WriteBreakdown(_results[^1]);
         await PhaseAsync("drain", async (identity, m) =>
         {
             while (await ListAndAckAsync(identity, m, m, m) > 0)

@@ -103,11 +103,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         all.Messages = _confirmed.Count - confirmedBefore;
         _results.AddRange([all.Stop(), send.Stop(), list.Stop(), ack.Stop()]);
         Console.WriteLine(string.Join(Environment.NewLine, _results.TakeLast(4)));
-        if (_results[^4].Breakdown() is { Length: > 0 } breakdown)
-        {
-            Console.WriteLine(breakdown);
-        }
-
+        WriteBreakdown(_results[^4]);
         await PhaseAsync("drain", async (identity, m) =>
         {
             while (await ListAndAckAsync(identity, m, m, m) > 0)
@@ -245,6 +241,15 @@ internal sealed partial class LoadRun(LoadOptions options)
         {
             m.Error();
             return (0, default);
+        }
+    }
+
+    /// <summary>The phase's CPU by process, when there is more than one process to tell apart.</summary>
+    private static void WriteBreakdown(PhaseResult result)
+    {
+        if (result.Breakdown() is { Length: > 0 } breakdown)
+        {
+            Console.WriteLine(breakdown);
         }
     }
 

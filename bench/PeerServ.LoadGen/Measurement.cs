@@ -153,7 +153,8 @@ internal sealed record PhaseResult(
             $"{Phase,-10} requests {Requests,7}  errors {Errors,4}  msg/s {MessagesPerSecond,8:F0}  req/s {RequestsPerSecond,8:F0}  p50 {P50Ms,7:F2} ms  p90 {P90Ms,7:F2} ms  p99 {P99Ms,7:F2} ms  max {MaxMs,8:F2} ms  client CPU {ClientCpuSeconds,6:F2} s");
         line = ServerCpuSeconds is null ? line
             : line + string.Create(CultureInfo.InvariantCulture, $"  server CPU {ServerCpuSeconds,6:F2} s = {ServerCpuMsPerRequest,6:F3} ms/request");
+        var beside = OtherCpu.Sum(p => p.CpuSeconds);
         return OtherCpu.Count == 0 || Requests == 0 ? line
-            : line + string.Create(CultureInfo.InvariantCulture, $"  (beside it {OtherCpu.Sum(p => p.CpuSeconds),6:F2} s = {OtherCpu.Sum(p => p.CpuSeconds) * 1000 / Requests,6:F3} ms/request)");
+            : line + string.Create(CultureInfo.InvariantCulture, $"  (beside it {beside,6:F2} s = {beside * 1000 / Requests,6:F3} ms/request)");
     }
 }
