@@ -1,6 +1,7 @@
 using System.Globalization;
 using PeerServ.Relay.Errors;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace PeerServ.Gateway;
 
@@ -16,8 +17,11 @@ internal static class RetryableUpstreamErrors
         proxy.Use(async (context, next) =>
         {
             await next();
-            // YARP's own 503 (no destination resolved or available) has no error feature and no body.
-            var error = context.GetForwarderErrorFeature()?.Error.ToString() ?? (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? "no destination" : null);
+            // YARP's own 503 (no destination resolved or available) has no error feature and no body; nor has a
+            // bodiless 503 of the service itself, which is told apart by the destinations the route had.
+            var error = context.GetForwarderErrorFeature()?.Error.ToString() ?? (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable
+                ? context.GetReverseProxyFeature().AvailableDestinations.Count == 0 ? "no destination" : "an empty 503 from the service"
+                : null);
             if (error is not null && !context.Response.HasStarted)
             {
                 context.Response.Clear();

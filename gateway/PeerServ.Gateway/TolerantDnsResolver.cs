@@ -18,8 +18,17 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
 {
     public static readonly TimeSpan DefaultRefreshPeriod = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    /// <summary>How long the addresses a name last resolved to stand in for it while it fails to resolve.</summary>
-    public static readonly TimeSpan StaleFor = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long the addresses a name last resolved to stand in for it while it fails to resolve. A service that is
+    /// really gone refuses connections at its old address, which the client sees as the same retryable 503 that no
+    /// destination gives, so a long stand-in costs little and rides out a resolver that stalls for minutes.
+    /// </summary>
+    public static readonly TimeSpan StaleFor = TimeSpan.FromMinutes(5);
+
+    /// <summary>Looks at one name per resolution before it counts as failed.</summary>
+    internal const int Attempts = 3;
+
+    internal static readonly TimeSpan BetweenAttempts = TimeSpan.FromMilliseconds(250);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyDictionary<string, DestinationConfig> Destinations, long At)> _lastGood = new(StringComparer.OrdinalIgnoreCase);
@@ -45,7 +54,7 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
         {
             try
             {
-                var one = await dns.ResolveDestinationsAsync(new Dictionary<string, DestinationConfig> { [name] = destination }, cancellationToken);
+                var one = await ResolveOneAsync(name, destination, cancellationToken);
                 _failures.TryRemove(destination.Address, out _);
                 _lastGood[name + "|" + destination.Address] = (one.Destinations, System.Diagnostics.Stopwatch.GetTimestamp());
                 foreach (var (key, value) in one.Destinations)
@@ -78,6 +87,26 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
         }
 
         return new ResolvedDestinationCollection(resolved, changes.Count == 1 ? changes[0] : new CompositeChangeToken(changes));
+    }
+
+    /// <summary>
+    /// One destination, looked up again at once (<see cref="Attempts"/> in all, <see cref="BetweenAttempts"/> apart)
+    /// when a look fails: a resolver that times out on a busy machine mostly answers the next query.
+    /// </summary>
+    private async ValueTask<ResolvedDestinationCollection> ResolveOneAsync(string name, DestinationConfig destination, CancellationToken cancellationToken)
+    {
+        var one = new Dictionary<string, DestinationConfig> { [name] = destination };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await dns.ResolveDestinationsAsync(one, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < Attempts)
+            {
+                await Task.Delay(BetweenAttempts, cancellationToken);
+            }
+        }
     }
 
     /// <summary>A change token that fires once, after <paramref name="delay"/>. Its source holds no timer (Task.Delay does, and ends with it), so nothing waits to be disposed.</summary>

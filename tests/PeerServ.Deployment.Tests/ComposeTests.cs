@@ -42,13 +42,19 @@ public sealed partial class ComposeTests
 
     private static void AssertSuitePassed(int exit, string output)
     {
+        // Every container's whole log, kept beside the test binaries for a failure to be read in full.
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, $"compose-{DateTime.UtcNow:HHmmss}.log"), output);
         var suite = string.Join('\n', output.Split('\n').Where(l => l.StartsWith("e2e_", StringComparison.Ordinal)));
         var summary = Summary().Match(suite);
         // The failed cases first, with what they said (the lines after each [FAIL] up to the next case), then the tail.
         var lines = suite.Split('\n');
         var failures = string.Join('\n', lines.Select((line, i) => (line, i)).Where(x => x.line.Contains("[FAIL]", StringComparison.Ordinal))
             .SelectMany(x => lines.Skip(x.i).Take(25)));
-        Assert.True(exit == 0 && summary.Success, $"compose exited {exit}; failed cases:\n{failures}\n--- the suite's last lines:\n{Docker.Tail(suite, 40)}\n--- compose:\n{Docker.Tail(output, 40)}");
+        // What the gateway warned of (an unresolved destination, an upstream error) explains a 503 a case saw.
+        var gateway = string.Join('\n', output.Split('\n').Where(l => l.StartsWith("gateway_", StringComparison.Ordinal)
+            && !l.Contains("DataProtection", StringComparison.Ordinal)
+            && (l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase))));
+        Assert.True(exit == 0 && summary.Success, $"compose exited {exit}; failed cases:\n{failures}\n--- the suite's last lines:\n{Docker.Tail(suite, 40)}\n--- the gateway's warnings:\n{Docker.Tail(gateway, 30)}\n--- compose:\n{Docker.Tail(output, 40)}");
         Assert.True(int.Parse(summary.Groups["total"].Value, System.Globalization.CultureInfo.InvariantCulture) >= MinimumCases, summary.Value);
         Assert.Equal(("0", "0", "0", "0"), (summary.Groups["errors"].Value, summary.Groups["failed"].Value, summary.Groups["skipped"].Value, summary.Groups["notrun"].Value));
     }

@@ -61,15 +61,42 @@ public sealed class TolerantDnsResolverTests
         Assert.NotNull(hiccup.ChangeToken);
     }
 
-    /// <summary>Resolves every host to 10.0.0.1, except the unknown ones.</summary>
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public async Task Resolve_LookTimesOut_IsTriedAgainAtOnce_UpToThreeLooks(int failures, bool resolved)
+    {
+        var dns = new FakeDns { FailNext = failures };
+        var resolver = new TolerantDnsResolver(dns, new StaticOptions(new DnsDestinationResolverOptions()), NullLogger<TolerantDnsResolver>.Instance);
+        var destinations = new Dictionary<string, DestinationConfig> { ["permissions"] = new() { Address = "http://permissions:8080" } };
+
+        var result = await resolver.ResolveDestinationsAsync(destinations, TestContext.Current.CancellationToken);
+
+        Assert.Equal(resolved ? 1 : 0, result.Destinations.Count);
+        Assert.Equal(Math.Min(failures + 1, TolerantDnsResolver.Attempts), dns.Looks);
+    }
+
+    /// <summary>Resolves every host to 10.0.0.1, except the unknown ones; the next <see cref="FailNext"/> looks time out.</summary>
     private sealed class FakeDns(params string[] unknown) : IDestinationResolver
     {
         public HashSet<string> Unknown { get; } = [.. unknown];
 
+        public int FailNext { get; set; }
+
+        public int Looks { get; private set; }
+
         public ValueTask<ResolvedDestinationCollection> ResolveDestinationsAsync(IReadOnlyDictionary<string, DestinationConfig> destinations, CancellationToken cancellationToken)
         {
+            Looks++;
             var (name, destination) = destinations.Single();
             var host = new Uri(destination.Address).Host;
+            if (FailNext > 0)
+            {
+                FailNext--;
+                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.TryAgain);
+            }
+
             if (Unknown.Contains(host))
             {
                 throw new System.Net.Sockets.SocketException(11001);
