@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Polly;
+using Polly.Retry;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -30,6 +32,16 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
 
     internal static readonly TimeSpan BetweenAttempts = TimeSpan.FromMilliseconds(250);
 
+    private static readonly ResiliencePipeline Looks = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Attempts - 1,
+            Delay = BetweenAttempts,
+            BackoffType = DelayBackoffType.Constant,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+        })
+        .Build();
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyDictionary<string, DestinationConfig> Destinations, long At)> _lastGood = new(StringComparer.OrdinalIgnoreCase);
 
@@ -54,7 +66,7 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
         {
             try
             {
-                var one = await ResolveOneAsync(name, destination, cancellationToken);
+                var one = await ResolveOneAsync(dns, name, destination, cancellationToken);
                 _failures.TryRemove(destination.Address, out _);
                 _lastGood[name + "|" + destination.Address] = (one.Destinations, System.Diagnostics.Stopwatch.GetTimestamp());
                 foreach (var (key, value) in one.Destinations)
@@ -93,21 +105,11 @@ internal sealed partial class TolerantDnsResolver(IDestinationResolver dns, IOpt
     /// One destination, looked up again at once (<see cref="Attempts"/> in all, <see cref="BetweenAttempts"/> apart)
     /// when a look fails: a resolver that times out on a busy machine mostly answers the next query.
     /// </summary>
-    private async ValueTask<ResolvedDestinationCollection> ResolveOneAsync(string name, DestinationConfig destination, CancellationToken cancellationToken)
-    {
-        var one = new Dictionary<string, DestinationConfig> { [name] = destination };
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await dns.ResolveDestinationsAsync(one, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && attempt < Attempts)
-            {
-                await Task.Delay(BetweenAttempts, cancellationToken);
-            }
-        }
-    }
+    private static ValueTask<ResolvedDestinationCollection> ResolveOneAsync(IDestinationResolver dns, string name, DestinationConfig destination, CancellationToken cancellationToken) =>
+        Looks.ExecuteAsync(
+            static (state, token) => state.dns.ResolveDestinationsAsync(state.one, token),
+            (dns, one: (IReadOnlyDictionary<string, DestinationConfig>)new Dictionary<string, DestinationConfig> { [name] = destination }),
+            cancellationToken);
 
     /// <summary>A change token that fires once, after <paramref name="delay"/>. Its source holds no timer (Task.Delay does, and ends with it), so nothing waits to be disposed.</summary>
     private static CancellationChangeToken RetryAfter(TimeSpan delay)
